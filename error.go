@@ -12,12 +12,12 @@ import (
 type Kind uint8
 
 const (
-	Internal  Kind = iota // anything unexpected; never shown to a user
-	Invalid               // the request or input is wrong
-	NotFound              // the thing named does not exist
-	Conflict              // the request clashes with the current state (stale move, duplicate)
-	Forbidden             // the caller may not do this
-	Unauthorized          // the caller is not logged in
+	Internal     Kind = iota // anything unexpected; never shown to a user
+	Invalid                  // the request or input is wrong
+	NotFound                 // the thing named does not exist
+	Conflict                 // the request clashes with the current state (stale move, duplicate)
+	Forbidden                // the caller may not do this
+	Unauthorized             // the caller is not logged in
 )
 
 var kindNames = [...]string{"internal", "invalid", "not_found", "conflict", "forbidden", "unauthorized"}
