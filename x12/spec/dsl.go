@@ -644,6 +644,13 @@ func (c *tableCompiler) element(toks []token) error {
 		el = &parent.Components[comp-1]
 		el.Usage = usage
 		os.comp = comp
+		if err := c.options(ref, el, toks[2:]); err != nil {
+			return err
+		}
+		// A composite whose component is a key is a key of its segment
+		// (CTX01-1 tells the 999's CTX segments apart).
+		parent.Key = parent.Key || el.Key
+		return nil
 	}
 	return c.options(ref, el, toks[2:])
 }
@@ -822,14 +829,24 @@ func tokenize(line string) ([]token, error) {
 				return nil, errors.New("no space after quoted string")
 			}
 		default:
+			// A word runs to the next space or #; a quoted run inside it
+			// (codes="PATIENT NAME NM109",CLM01) may hold spaces and #.
+			var b strings.Builder
 			j := i
 			for j < len(line) && line[j] != ' ' && line[j] != '\t' && line[j] != '#' {
 				if line[j] == '"' {
-					return nil, errors.New("quote inside a word")
+					k := strings.IndexByte(line[j+1:], '"')
+					if k < 0 {
+						return nil, errors.New("unterminated quoted string")
+					}
+					b.WriteString(line[j+1 : j+1+k])
+					j += k + 2
+					continue
 				}
+				b.WriteByte(line[j])
 				j++
 			}
-			toks = append(toks, token{text: line[i:j]})
+			toks = append(toks, token{text: b.String()})
 			i = j
 		}
 	}

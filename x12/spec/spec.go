@@ -88,7 +88,8 @@ type Element struct {
 	// Key marks an element whose Codes identify this segment among others with
 	// the same ID in the same loop (NM101 in NM1*85 vs NM1*87, HL03, REF01,
 	// DTP01...). The first segment of a loop uses its key elements to pick the
-	// loop.
+	// loop. A composite is a key when one of its components is (CTX01 in the
+	// 999, keyed by CTX01-1).
 	Key bool
 	// Components describes a composite element (SV101, CLM05, HI01...). A
 	// composite has no Type, Min or Max of its own.
@@ -103,10 +104,12 @@ func (e Element) IsComposite() bool { return len(e.Components) > 0 }
 
 // Segment describes one segment in its place in a loop.
 type Segment struct {
-	ID       string // "NM1", "CLM"...
-	Name     string // the guide's name in this position, e.g. "Billing Provider Name"
-	Usage    Usage
-	MaxUse   int // maximum occurrences in this position; Unbounded for ">1"
+	ID     string // "NM1", "CLM"...
+	Name   string // the guide's name in this position, e.g. "Billing Provider Name"
+	Usage  Usage
+	MaxUse int // maximum occurrences in this position; Unbounded for ">1"
+	// Elements lists every position of the segment in order (Elements[i].Pos
+	// is i+1), with usage N for those the guide does not use.
 	Elements []Element
 }
 
