@@ -91,7 +91,7 @@ func Seed(ctx context.Context, st claimgate.Store, wf *workflow.Service, opt Opt
 	rng := mrand.New(mrand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15))
 	p := &Practice{Users: map[string]claimgate.User{}, AdminPassword: opt.AdminPassword, UserPassword: opt.UserPassword}
 	if p.AdminPassword == "" {
-		p.AdminPassword = randomPassword()
+		p.AdminPassword = RandomPassword()
 	}
 	if p.UserPassword == "" {
 		p.UserPassword = p.AdminPassword
@@ -221,7 +221,8 @@ func (p *Practice) userWithRole(r claimgate.Role) claimgate.User {
 	return p.Users["admin"]
 }
 
-func randomPassword() string {
+// RandomPassword returns a random 16-character password.
+func RandomPassword() string {
 	b := make([]byte, 12)
 	if _, err := rand.Read(b); err != nil {
 		panic(err) // crypto/rand never fails on supported platforms
