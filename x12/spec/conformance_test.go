@@ -1,0 +1,519 @@
+package spec
+
+import (
+	"encoding/xml"
+	"fmt"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/claimgate/claimgate/internal/testshared"
+)
+
+// The conformance test holds our tables against pyx12's XML maps of the same
+// guides (an independent description, in ../shared/reference/tr3-maps). It
+// compares loop IDs and order, segment order within loops, usage and repeats
+// of loops and segments, and for every element its usage, data element, type,
+// lengths, repeat and code values. pyx12's HEADER/DETAIL/FOOTER wrapper loops
+// (and ours, if a table uses them) are flattened into their parents, and its
+// ISA_LOOP/GS_LOOP are stepped through to reach the ST loop.
+//
+// Every difference must be listed in knownDifferences with the reason our
+// table is right; anything else fails.
+
+// conformanceMaps lists the pyx12 map of each transaction we check.
+var conformanceMaps = []struct {
+	file    string
+	st01    string
+	version string
+	table   string // our table file, named when it is missing
+}{
+	{"835.5010.X221.A1.xml", "835", "005010X221A1", "835.tr3"},
+	{"837.5010.X222.A1.xml", "837", "005010X222A1", "837p.tr3"},
+	{"837Q3.I.5010.X223.A1.xml", "837", "005010X223A1", "837i.tr3"},
+	{"277.5010.X212.xml", "277", "005010X212", "277.tr3"},
+	{"277.5010.X214.xml", "277", "005010X214", "277ca.tr3"},
+	{"999.5010X231.A1.xml", "999", "005010X231A1", "999.tr3"},
+}
+
+// knownDifferences lists the differences between our tables and pyx12's maps
+// that are deliberate, each with the reason (pyx12's map is wrong, or is the
+// generic X12 standard where the guide narrows it).
+var knownDifferences = map[string]string{
+	// 835
+	"835 005010X221A1 ST ST[835] ST03: usage ours R, pyx12 N":                         "5010 TR3s require ST03 (Implementation Convention Reference); pyx12 marks it N",
+	"835 005010X221A1 ST/2000/2100/2110 SVC[AD] SVC01 SVC01-7: usage ours S, pyx12 N": "X221A1 uses SVC01-7 (procedure code description) as SVC06-7; pyx12 marks only SVC06-7",
+
+	"835 005010X221A1 ST PLB PLB05 PLB05-1: codes: ours also 50,51,72,90,AH,AM,AP,B2,B3,BD,BN,C5,CR,CS,CT,CV,CW,DM,E3,FB,FC,GO,HM,IP,IR,IS,J1,L3,L6,LE,LS,OA,OB,PI,PL,RA,RE,SL,TL,WO,WU": "the guide gives PLB05-1 the same reason codes as PLB03-1; pyx12 lists them only on PLB03-1",
+	"835 005010X221A1 ST PLB PLB07 PLB07-1: codes: ours also 50,51,72,90,AH,AM,AP,B2,B3,BD,BN,C5,CR,CS,CT,CV,CW,DM,E3,FB,FC,GO,HM,IP,IR,IS,J1,L3,L6,LE,LS,OA,OB,PI,PL,RA,RE,SL,TL,WO,WU": "the guide gives PLB07-1 the same reason codes as PLB03-1; pyx12 lists them only on PLB03-1",
+	"835 005010X221A1 ST PLB PLB09 PLB09-1: codes: ours also 50,51,72,90,AH,AM,AP,B2,B3,BD,BN,C5,CR,CS,CT,CV,CW,DM,E3,FB,FC,GO,HM,IP,IR,IS,J1,L3,L6,LE,LS,OA,OB,PI,PL,RA,RE,SL,TL,WO,WU": "the guide gives PLB09-1 the same reason codes as PLB03-1; pyx12 lists them only on PLB03-1",
+	"835 005010X221A1 ST PLB PLB11 PLB11-1: codes: ours also 50,51,72,90,AH,AM,AP,B2,B3,BD,BN,C5,CR,CS,CT,CV,CW,DM,E3,FB,FC,GO,HM,IP,IR,IS,J1,L3,L6,LE,LS,OA,OB,PI,PL,RA,RE,SL,TL,WO,WU": "the guide gives PLB11-1 the same reason codes as PLB03-1; pyx12 lists them only on PLB03-1",
+	"835 005010X221A1 ST PLB PLB13 PLB13-1: codes: ours also 50,51,72,90,AH,AM,AP,B2,B3,BD,BN,C5,CR,CS,CT,CV,CW,DM,E3,FB,FC,GO,HM,IP,IR,IS,J1,L3,L6,LE,LS,OA,OB,PI,PL,RA,RE,SL,TL,WO,WU": "the guide gives PLB13-1 the same reason codes as PLB03-1; pyx12 lists them only on PLB03-1",
+
+	// 999
+	"999 005010X231A1 ST/2000/2100 IK3 IK302: length ours 1-10, pyx12 1-6":                           "in 5010, element 719 is N0 1/10 (as SE01); pyx12's dataele.xml has the 4010 1/6",
+	"999 005010X231A1 ST/2000/2100 CTX[SITUATIONAL TRIGGER] CTX03: length ours 1-10, pyx12 1-6":      "in 5010, element 719 is N0 1/10 (as SE01); pyx12's dataele.xml has the 4010 1/6",
+	"999 005010X231A1 ST/2000/2100/2110 CTX[SITUATIONAL TRIGGER] CTX03: length ours 1-10, pyx12 1-6": "in 5010, element 719 is N0 1/10 (as SE01); pyx12's dataele.xml has the 4010 1/6",
+	"999 005010X231A1 ST/2000/2100 CTX[TRN02] CTX03: length ours 1-10, pyx12 1-6":                    "in 5010, element 719 is N0 1/10 (as SE01); pyx12's dataele.xml has the 4010 1/6",
+	"999 005010X231A1 ST/2000/2100 CTX[TRN02] CTX05: usage ours N, pyx12 S":                          "the business unit CTX names a business identifier (CTX01) only; pyx12 copied CTX05 from the segment context CTX",
+	"999 005010X231A1 ST/2000/2100 CTX[TRN02] CTX05 CTX05-1: usage ours N, pyx12 R":                  "the business unit CTX names a business identifier (CTX01) only; pyx12 copied CTX05 from the segment context CTX",
+	"999 005010X231A1 ST/2000/2100 CTX[TRN02] CTX05 CTX05-2: usage ours N, pyx12 S":                  "the business unit CTX names a business identifier (CTX01) only; pyx12 copied CTX05 from the segment context CTX",
+	"999 005010X231A1 ST/2000/2100 CTX[TRN02] CTX05 CTX05-3: usage ours N, pyx12 S":                  "the business unit CTX names a business identifier (CTX01) only; pyx12 copied CTX05 from the segment context CTX",
+	"999 005010X231A1 ST/2000/2100/2110 IK4: usage ours R, pyx12 S":                                  "a loop's trigger segment is required in its loop (the 2110 loop itself is S)",
+
+	// Envelope
+	"envelope GS[BE] GS08: codes: pyx12 also 005010,005010X214,005010X218,005010X279,005010X220A1,005010X221A1,005010X222A1,005010X223A2": "GS08 is checked against the versions and aliases of our transaction tables (spec.Lookup), not a fixed list",
+	"envelope TA1: max use ours >1, pyx12 1": "an interchange may carry several TA1s, one per interchange acknowledged (X12.5)",
+}
+
+// xNode is an element of a pyx12 map: a loop, segment, element or composite.
+type xNode struct {
+	XMLName  xml.Name
+	XID      string   `xml:"xid,attr"`
+	Type     string   `xml:"type,attr"`
+	Name     string   `xml:"name"`
+	Usage    string   `xml:"usage"`
+	Repeat   string   `xml:"repeat"`
+	MaxUse   string   `xml:"max_use"`
+	Seq      string   `xml:"seq"`
+	DataEle  string   `xml:"data_ele"`
+	Codes    []string `xml:"valid_codes>code"`
+	Children []xNode  `xml:",any"`
+}
+
+func (n *xNode) kind() string { return n.XMLName.Local }
+
+// xDataEle is an entry of pyx12's dataele.xml.
+type xDataEle struct {
+	Num  string `xml:"ele_num,attr"`
+	Type string `xml:"data_type,attr"`
+	Min  int    `xml:"min_len,attr"`
+	Max  int    `xml:"max_len,attr"`
+	Name string `xml:"name,attr"`
+}
+
+func loadDataEle(t *testing.T) map[string]xDataEle {
+	t.Helper()
+	data, err := os.ReadFile(testshared.Path(t, "reference", "tr3-maps", "dataele.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Elements []xDataEle `xml:"data_ele"`
+	}
+	if err := xml.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("dataele.xml: %v", err)
+	}
+	m := make(map[string]xDataEle)
+	for _, e := range doc.Elements {
+		m[e.Num] = e
+	}
+	return m
+}
+
+func loadMap(t *testing.T, file string) *xNode {
+	t.Helper()
+	data, err := os.ReadFile(testshared.Path(t, "reference", "tr3-maps", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var root xNode
+	if err := xml.Unmarshal(data, &root); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	return &root
+}
+
+// findLoop returns the first loop with the given xid, depth first.
+func findLoop(n *xNode, xid string) *xNode {
+	for i := range n.Children {
+		c := &n.Children[i]
+		if c.kind() != "loop" {
+			continue
+		}
+		if c.XID == xid {
+			return c
+		}
+		if l := findLoop(c, xid); l != nil {
+			return l
+		}
+	}
+	return nil
+}
+
+// xChildren returns the loops and segments under n, wrappers flattened.
+func xChildren(n *xNode) []*xNode {
+	var out []*xNode
+	for i := range n.Children {
+		c := &n.Children[i]
+		switch {
+		case c.kind() == "loop" && c.Type == "wrapper":
+			out = append(out, xChildren(c)...)
+		case c.kind() == "loop" || c.kind() == "segment":
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// ourChildren returns the loops and segments under l, wrappers flattened.
+func ourChildren(l *Loop) []Node {
+	var out []Node
+	for _, n := range l.Children {
+		if n.Loop != nil && n.Loop.Wrapper {
+			out = append(out, ourChildren(n.Loop)...)
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// comparer collects the differences of one transaction.
+type comparer struct {
+	prefix  string // "835 005010X221A1"
+	dataEle map[string]xDataEle
+	diffs   []string
+}
+
+func (c *comparer) add(format string, args ...any) {
+	c.diffs = append(c.diffs, c.prefix+" "+fmt.Sprintf(format, args...))
+}
+
+func repeatString(n int) string {
+	if n == Unbounded {
+		return ">1"
+	}
+	return fmt.Sprint(n)
+}
+
+// normRepeat turns pyx12's repeat or max_use into ours.
+func normRepeat(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "1"
+	}
+	return s
+}
+
+func normUsage(s string) string { return strings.TrimSpace(s) }
+
+// firstCodes returns the codes of position 01 (or its first component) of a
+// pyx12 segment.
+func xFirstCodes(s *xNode) []string {
+	for i := range s.Children {
+		e := &s.Children[i]
+		if strings.TrimSpace(e.Seq) != "01" {
+			continue
+		}
+		if e.kind() == "composite" {
+			for j := range e.Children {
+				if e.Children[j].kind() == "element" && strings.TrimSpace(e.Children[j].Seq) == "01" {
+					return e.Children[j].Codes
+				}
+			}
+		}
+		return e.Codes
+	}
+	return nil
+}
+
+func ourFirstCodes(s *Segment) []string {
+	if len(s.Elements) == 0 {
+		return nil
+	}
+	e := s.Elements[0]
+	if e.IsComposite() {
+		return e.Components[0].Codes
+	}
+	return e.Codes
+}
+
+func segLabel(id string, codes []string) string {
+	if len(codes) == 0 {
+		return id
+	}
+	return id + "[" + codes[0] + "]"
+}
+
+func intersects(a, b []string) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// same reports whether our node and pyx12's describe the same thing.
+func same(o Node, x *xNode) bool {
+	if o.Loop != nil {
+		return x.kind() == "loop" && x.XID == o.Loop.ID
+	}
+	if x.kind() != "segment" || x.XID != o.Segment.ID {
+		return false
+	}
+	oc, xc := ourFirstCodes(o.Segment), xFirstCodes(x)
+	return len(oc) == 0 || len(xc) == 0 || intersects(oc, xc)
+}
+
+// align pairs ours and theirs by longest common subsequence; unpaired entries
+// have -1 on the other side.
+func align(ours []Node, theirs []*xNode) [][2]int {
+	n, m := len(ours), len(theirs)
+	lcs := make([][]int, n+1)
+	for i := range lcs {
+		lcs[i] = make([]int, m+1)
+	}
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			if same(ours[i], theirs[j]) {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	var pairs [][2]int
+	i, j := 0, 0
+	for i < n || j < m {
+		switch {
+		case i < n && j < m && same(ours[i], theirs[j]):
+			pairs = append(pairs, [2]int{i, j})
+			i++
+			j++
+		case j == m || (i < n && lcs[i+1][j] >= lcs[i][j+1]):
+			pairs = append(pairs, [2]int{i, -1})
+			i++
+		default:
+			pairs = append(pairs, [2]int{-1, j})
+			j++
+		}
+	}
+	return pairs
+}
+
+func (c *comparer) loop(path string, ours *Loop, theirs *xNode) {
+	on, xn := ourChildren(ours), xChildren(theirs)
+	for _, p := range align(on, xn) {
+		switch {
+		case p[1] < 0:
+			o := on[p[0]]
+			if o.Loop != nil {
+				c.add("%s: loop %s not in pyx12", path, o.Loop.ID)
+			} else {
+				c.add("%s: segment %s not in pyx12", path, segLabel(o.Segment.ID, ourFirstCodes(o.Segment)))
+			}
+		case p[0] < 0:
+			x := xn[p[1]]
+			if normUsage(x.Usage) == "N" {
+				continue // not used: a table need not list it
+			}
+			if x.kind() == "loop" {
+				c.add("%s: loop %s missing from ours", path, x.XID)
+			} else {
+				c.add("%s: segment %s missing from ours", path, segLabel(x.XID, xFirstCodes(x)))
+			}
+		default:
+			o, x := on[p[0]], xn[p[1]]
+			if o.Loop != nil {
+				sub := path + "/" + o.Loop.ID
+				c.compareUsage(sub, "", o.Loop.Usage, x.Usage)
+				if got, want := repeatString(o.Loop.Repeat), normRepeat(x.Repeat); got != want {
+					c.add("%s: repeat ours %s, pyx12 %s", sub, got, want)
+				}
+				c.loop(sub, o.Loop, x)
+				continue
+			}
+			c.segment(path, o.Segment, x)
+		}
+	}
+}
+
+func (c *comparer) compareUsage(where, what string, ours Usage, theirs string) {
+	if got, want := ours.String(), normUsage(theirs); got != want {
+		c.add("%s%s: usage ours %s, pyx12 %s", where, what, got, want)
+	}
+}
+
+func (c *comparer) segment(path string, s *Segment, x *xNode) {
+	where := segLabel(s.ID, ourFirstCodes(s))
+	if path != "" {
+		where = path + " " + where
+	}
+	c.compareUsage(where, "", s.Usage, x.Usage)
+	if got, want := repeatString(s.MaxUse), normRepeat(x.MaxUse); got != want {
+		c.add("%s: max use ours %s, pyx12 %s", where, got, want)
+	}
+	c.elements(where, s.ID, s.Elements, x.Children, "")
+}
+
+// elements compares our elements (or components) with pyx12's by position.
+func (c *comparer) elements(where, segID string, ours []Element, theirs []xNode, parent string) {
+	byPos := make(map[int]*xNode)
+	for i := range theirs {
+		x := &theirs[i]
+		if x.kind() != "element" && x.kind() != "composite" {
+			continue
+		}
+		var pos int
+		if _, err := fmt.Sscanf(strings.TrimSpace(x.Seq), "%d", &pos); err != nil {
+			c.add("%s: pyx12 element %q has bad seq %q", where, x.XID, x.Seq)
+			continue
+		}
+		byPos[pos] = x
+	}
+	for _, e := range ours {
+		ref := fmt.Sprintf("%s%02d", segID, e.Pos)
+		if parent != "" {
+			ref = fmt.Sprintf("%s-%d", parent, e.Pos)
+		}
+		x := byPos[e.Pos]
+		delete(byPos, e.Pos)
+		if x == nil {
+			if e.Usage != NotUsed {
+				c.add("%s %s: not in pyx12", where, ref)
+			}
+			continue
+		}
+		c.element(where, segID, ref, e, x)
+	}
+	var extra []int
+	for pos, x := range byPos {
+		if normUsage(x.Usage) != "N" {
+			extra = append(extra, pos)
+		}
+	}
+	sort.Ints(extra)
+	for _, pos := range extra {
+		c.add("%s: pyx12 position %d (%s) beyond ours", where, pos, byPos[pos].XID)
+	}
+}
+
+func (c *comparer) element(where, segID, ref string, e Element, x *xNode) {
+	at := where + " " + ref
+	c.compareUsage(at, "", e.Usage, x.Usage)
+	if e.IsComposite() != (x.kind() == "composite") {
+		c.add("%s: composite ours %t, pyx12 %t", at, e.IsComposite(), x.kind() == "composite")
+		return
+	}
+	ourRepeat := "1"
+	if e.Repeat > 1 {
+		ourRepeat = fmt.Sprint(e.Repeat)
+	}
+	if want := normRepeat(x.Repeat); ourRepeat != want {
+		c.add("%s: repeat ours %s, pyx12 %s", at, ourRepeat, want)
+	}
+	if e.IsComposite() {
+		if e.Usage == NotUsed && normUsage(x.Usage) == "N" {
+			return
+		}
+		c.elements(at, segID, e.Components, x.Children, ref)
+		return
+	}
+	if got, want := e.DataEle, strings.TrimSpace(x.DataEle); got != want {
+		c.add("%s: data element ours %s, pyx12 %s", at, got, want)
+	} else if d, ok := c.dataEle[want]; ok {
+		if e.Type.String() != d.Type {
+			c.add("%s: type ours %s, pyx12 %s", at, e.Type, d.Type)
+		}
+		if e.Min != d.Min || e.Max != d.Max {
+			c.add("%s: length ours %d-%d, pyx12 %d-%d", at, e.Min, e.Max, d.Min, d.Max)
+		}
+	}
+	if e.Usage == NotUsed {
+		return // pyx12 lists codes on unused elements; they say nothing
+	}
+	var lacks, adds []string
+	for _, code := range x.Codes {
+		if !slices.Contains(e.Codes, code) {
+			lacks = append(lacks, code)
+		}
+	}
+	for _, code := range e.Codes {
+		if !slices.Contains(x.Codes, code) {
+			adds = append(adds, code)
+		}
+	}
+	if len(lacks) > 0 {
+		c.add("%s: codes: pyx12 also %s", at, strings.Join(lacks, ","))
+	}
+	if len(adds) > 0 {
+		c.add("%s: codes: ours also %s", at, strings.Join(adds, ","))
+	}
+}
+
+// checkDiffs fails for each difference not in knownDifferences, and for each
+// known difference of prefix that no longer occurs.
+func checkDiffs(t *testing.T, prefix string, diffs []string) {
+	t.Helper()
+	seen := make(map[string]bool)
+	for _, d := range diffs {
+		seen[d] = true
+		if _, ok := knownDifferences[d]; !ok {
+			t.Errorf("%s", d)
+		}
+	}
+	for d := range knownDifferences {
+		if strings.HasPrefix(d, prefix+" ") && !seen[d] {
+			t.Errorf("known difference no longer occurs (remove it): %s", d)
+		}
+	}
+}
+
+func TestConformance(t *testing.T) {
+	dataEle := loadDataEle(t)
+	for _, m := range conformanceMaps {
+		t.Run(m.st01+"_"+m.version, func(t *testing.T) {
+			ours, ok := Lookup(m.st01, m.version)
+			if !ok {
+				t.Skipf("no table for %s %s yet (%s)", m.st01, m.version, m.table)
+			}
+			root := loadMap(t, m.file)
+			st := findLoop(root, "ST_LOOP")
+			if st == nil {
+				t.Fatalf("%s: no ST_LOOP", m.file)
+			}
+			c := &comparer{prefix: m.st01 + " " + m.version, dataEle: dataEle}
+			c.loop("ST", &ours.Root, st)
+			checkDiffs(t, c.prefix, c.diffs)
+		})
+	}
+}
+
+// TestConformanceEnvelope compares the envelope segments with pyx12's control
+// map. Only the segments are compared: pyx12 places TA1 after the functional
+// groups, X12 before them.
+func TestConformanceEnvelope(t *testing.T) {
+	dataEle := loadDataEle(t)
+	root := loadMap(t, "x12.control.00501.xml")
+	c := &comparer{prefix: "envelope", dataEle: dataEle}
+	var walk func(n *xNode)
+	found := make(map[string]bool)
+	walk = func(n *xNode) {
+		for i := range n.Children {
+			x := &n.Children[i]
+			switch x.kind() {
+			case "loop":
+				walk(x)
+			case "segment":
+				s, ok := EnvelopeSegment(x.XID)
+				if !ok {
+					c.add("%s: not in ours", x.XID)
+					continue
+				}
+				found[x.XID] = true
+				c.segment("", s, x)
+			}
+		}
+	}
+	walk(root)
+	for _, id := range []string{"ISA", "GS", "GE", "TA1", "IEA"} {
+		if !found[id] {
+			t.Errorf("pyx12's control map has no %s segment", id)
+		}
+	}
+	checkDiffs(t, "envelope", c.diffs)
+}
