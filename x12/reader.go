@@ -67,6 +67,15 @@ func NewReader(rd io.Reader) *Reader {
 	return r
 }
 
+// Reset makes r read from rd as if it were new, keeping its buffer and
+// MaxSegmentSize.
+func (r *Reader) Reset(rd io.Reader) {
+	seps := r.seg.seps[:0]
+	*r = Reader{MaxSegmentSize: r.MaxSegmentSize, rd: rd, buf: r.buf[:cap(r.buf)], ids: r.ids}
+	r.seg.seps = seps
+	r.setSkip()
+}
+
 // Delimiters returns the delimiters of the current interchange, or the zero
 // value before the first ISA.
 func (r *Reader) Delimiters() Delimiters { return r.delims }
@@ -220,14 +229,31 @@ func (r *Reader) readISA() (int, error) {
 	if err := d.Valid(); err != nil {
 		return 0, r.errorAt(pos, "ISA", ErrBadISA, err.Error())
 	}
-	isa := ParseSegment(r.buf[r.r:r.r+n+1], d)
-	if el := isa.Element(11); len(el) == 1 && !isAlnum(el[0]) && el[0] != ' ' && !d.IsDelimiter(el[0]) && el[0] != '\r' && el[0] != '\n' {
-		d.Repetition = el[0]
+	if c, ok := isa11(r.buf[r.r:r.r+n], sep); ok && !isAlnum(c) && c != ' ' && c != '\r' && c != '\n' && !d.IsDelimiter(c) {
+		d.Repetition = c
 	}
 	r.delims = d
 	r.haveISA = true
 	r.setSkip()
 	return r.r + n + 1, nil
+}
+
+// isa11 returns ISA11 of isa if it is one byte long.
+func isa11(isa []byte, sep byte) (byte, bool) {
+	seps := 0
+	for i, c := range isa {
+		if c != sep {
+			continue
+		}
+		seps++
+		if seps == 11 {
+			if i+2 < len(isa) && isa[i+2] == sep {
+				return isa[i+1], true
+			}
+			return 0, false
+		}
+	}
+	return 0, false
 }
 
 // findTerminator returns the index of the terminator of the segment at r.r,
