@@ -413,7 +413,8 @@ func compileTable(d *dictionary, file, text string) (*Transaction, bool, error) 
 			return nil, false, err
 		}
 	}
-	c.line++
+	// Problems found at the end of the file belong to no line.
+	c.line = 0
 	if c.t == nil {
 		return nil, false, &TableError{File: file, Msg: "no transaction line"}
 	}
@@ -593,11 +594,17 @@ func (c *tableCompiler) element(toks []token) error {
 		return c.fail("element %s outside a segment", ref)
 	}
 	segID, pos, comp := splitElementRef(ref)
+	if comp < 0 {
+		return c.fail("%s: component 0 (components count from 1)", ref)
+	}
 	os := c.seg
 	if segID != os.seg.ID {
 		return c.fail("element %s in segment %s", ref, os.seg.ID)
 	}
-	if pos < 1 || pos > len(os.dict.elems) {
+	if pos < 1 {
+		return c.fail("%s: position 0 (positions count from 1)", ref)
+	}
+	if pos > len(os.dict.elems) {
 		return c.fail("%s: position %d beyond segment %s's %d elements", ref, pos, segID, len(os.dict.elems))
 	}
 	if len(toks) < 2 || toks[1].quoted {
@@ -610,10 +617,10 @@ func (c *tableCompiler) element(toks []token) error {
 	dref := os.dict.elems[pos-1]
 	var el *Element
 	if comp == 0 {
-		if pos < os.last || (pos == os.last) {
-			if pos == os.last {
-				return c.fail("%s listed twice", ref)
-			}
+		if pos == os.last {
+			return c.fail("%s listed twice", ref)
+		}
+		if pos < os.last {
 			return c.fail("%s after %s%02d: list elements in order", ref, segID, os.last)
 		}
 		el = c.d.baseElement(pos, dref)
@@ -865,13 +872,17 @@ func isElementRef(s string) bool {
 	return isSegmentID(base[:len(base)-2]) && isDigits(base[len(base)-2:])
 }
 
-// splitElementRef splits a reference accepted by isElementRef.
+// splitElementRef splits a reference accepted by isElementRef; comp is 0
+// for a simple element and -1 for the invalid component 0.
 func splitElementRef(s string) (seg string, pos, comp int) {
 	base, c, _ := strings.Cut(s, "-")
 	seg = base[:len(base)-2]
 	pos, _ = strconv.Atoi(base[len(base)-2:])
 	if c != "" {
 		comp, _ = strconv.Atoi(c)
+		if comp == 0 {
+			comp = -1
+		}
 	}
 	return seg, pos, comp
 }
