@@ -93,6 +93,35 @@ var knownDifferences = map[string]string{
 	"837 005010X223A1 ST/2000A/2000B/2000C/2300 CRC[ZZ] CRC05: codes: ours also AV,NU,S2,ST":                              "CRC04 and CRC05 take the same EPSDT condition indicators as CRC03; pyx12 lists them in its 837P map only",
 	"837 005010X223A1 ST/2000A/2000B/2000C/2300/2320/2330B REF[T4] REF02: codes: ours also Y":                             "the Other Payer Claim Adjustment Indicator is always Y (REF02 notes)",
 
+	// --- 277 (X212) and 277CA (X214): x12/spec/tables/277.tr3, 277ca.tr3 ---
+	// Owned by the eligibility/status/auth tables; keep this block separate.
+	//
+	// X212: pyx12 lays 2000C, 2000D and 2000E out flat beside 2000A (its
+	// "Table2 - Area" wrappers); our tables nest each HL level in its parent,
+	// as in 277CA, 276 and the 837s. The loops'
+	// contents were checked against pyx12 with them flattened; what differs
+	// there, and is hidden by the nesting: 2200D/2220D/2200E/2220E STC01-3
+	// (pyx12 lists ~250 entity codes, we leave the element open to the X12
+	// list) and 2220D/2220E SVC07 (pyx12 R, ours S: the original units are
+	// sent only when they differ from the adjudicated units).
+	"277 005010X212 ST/2000A/2000B: loop 2000C not in pyx12": "we nest the service provider level in the receiver level (HL02 points to it); pyx12 lays it flat",
+	"277 005010X212 ST: loop 2000C missing from ours":        "we nest the service provider level in the receiver level (HL02 points to it); pyx12 lays it flat",
+	"277 005010X212 ST: loop 2000D missing from ours":        "we nest the subscriber level in the service provider level; pyx12 lays it flat",
+	"277 005010X212 ST: loop 2000E missing from ours":        "we nest the dependent level in the subscriber level; pyx12 lays it flat",
+	// X214 (277CA)
+	"277 005010X214 ST/2000A/2200A: repeat ours 1, pyx12 >1":                                 "the guide has one transmission receipt trace (TRN, receipt and process dates) per information source",
+	"277 005010X214 ST/2000A/2000B/2000C: usage ours S, pyx12 R":                             "a batch rejected at the receiver level (2200B STC) has no billing provider levels; the guide makes 2000C situational",
+	"277 005010X214 ST/2000A/2000B/2000C/2100C NM1[85] NM106: usage ours N, pyx12 S":         "the 5010 guides do not use the name prefix (NM106); only the suffix (NM107) is situational",
+	"277 005010X214 ST/2000A/2000B/2000C/2000D/2100D NM1[QC] NM106: usage ours N, pyx12 S":   "the 5010 guides do not use the name prefix (NM106); only the suffix (NM107) is situational",
+	"277 005010X214 ST/2000A/2000B/2000C/2200C: usage ours S, pyx12 R":                       "the provider-level trace and status are sent only when the payer reports status for the billing provider as a whole",
+	"277 005010X214 ST/2000A/2000B/2000C/2200C STC: usage ours S, pyx12 R":                   "the provider-level trace and status are sent only when the payer reports status for the billing provider as a whole",
+	"277 005010X214 ST/2000A/2000B/2000C/2200C REF[0B]: max use ours 3, pyx12 1":             "the guide allows up to 3 provider secondary identifiers (REF01 0B, 1G, G2, LU, SY, TJ)",
+	"277 005010X214 ST/2000A/2000B/2000C/2000D: usage ours S, pyx12 R":                       "a billing provider rejected as a whole (2200C STC) has no patient levels under it",
+	"277 005010X214 ST/2000A/2000B/2000C/2000D/2200D: usage ours R, pyx12 S":                 "each patient level exists to acknowledge that patient's claims: the claim tracking loop is required under it",
+	"277 005010X214 ST/2000A/2000B/2000C/2000D/2200D/2220D STC: max use ours >1, pyx12 1":    "a rejected service line may carry several status segments (each up to three statuses)",
+	"277 005010X214 ST/2000A/2000B/2000C/2000D/2200D/2220D STC STC12: usage ours S, pyx12 N": "the free-form message may explain a line-level rejection as it does a claim-level one",
+	// --- end of the 277/277CA block ---
+
 	// Envelope
 	"envelope GS[BE] GS08: codes: pyx12 also 005010,005010X214,005010X218,005010X279,005010X220A1,005010X221A1,005010X222A1,005010X223A2": "GS08 is checked against the versions and aliases of our transaction tables (spec.Lookup), not a fixed list",
 	"envelope TA1: max use ours >1, pyx12 1": "an interchange may carry several TA1s, one per interchange acknowledged (X12.5)",
