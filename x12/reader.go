@@ -33,7 +33,7 @@ const maxISALen = 512
 // Between segments the Reader skips carriage returns, line feeds, spaces
 // and tabs that are not delimiters, and empty segments; so line breaks
 // after terminators are fine, and so is a line feed as the terminator
-// (a carriage return before it is dropped). A leading UTF-8 byte order mark
+// (carriage returns before it are dropped). A leading UTF-8 byte order mark
 // is skipped too.
 //
 // The Reader does not check envelopes; see Checker.
@@ -126,8 +126,10 @@ func (r *Reader) next() (*Segment, error) {
 		off := r.base + int64(start)
 		data := r.buf[start:end]
 		r.r = end + 1
-		if r.delims.Segment == '\n' && len(data) > 0 && data[len(data)-1] == '\r' {
-			data = data[:len(data)-1]
+		if r.delims.Segment == '\n' {
+			for len(data) > 0 && data[len(data)-1] == '\r' {
+				data = data[:len(data)-1]
+			}
 		}
 		if len(data) == 0 {
 			continue // an empty segment, such as a blank line
