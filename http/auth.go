@@ -1,0 +1,156 @@
+package http
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/claimgate/claimgate"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Cookie names.
+const (
+	sessionCookie = "claimgate_session"
+	loginCookie   = "claimgate_login" // the login form's CSRF token, before any session exists
+)
+
+// HashPassword returns the bcrypt hash of a password, for storing in
+// User.PasswordHash. An empty password or one longer than bcrypt's 72 bytes
+// is Invalid.
+func HashPassword(password string) ([]byte, error) {
+	if password == "" {
+		return nil, claimgate.Errorf(claimgate.Invalid, "password: required")
+	}
+	if len(password) > 72 {
+		return nil, claimgate.Errorf(claimgate.Invalid, "password: at most 72 bytes")
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	if err != nil {
+		return nil, fmt.Errorf("hash password: %w", err)
+	}
+	return h, nil
+}
+
+func withAuth(ctx context.Context, a *reqAuth) context.Context {
+	return context.WithValue(ctx, ctxKey{}, a)
+}
+
+func hashToken(raw []byte) []byte {
+	h := sha256.Sum256(raw)
+	return h[:]
+}
+
+// authenticate finds the request's session and its active user. No
+// session, an unknown or expired one, or an inactive user is Unauthorized.
+func (s *Server) authenticate(r *http.Request) (*reqAuth, error) {
+	unauth := claimgate.Errorf(claimgate.Unauthorized, "log in first: this needs a session")
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return nil, unauth
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(c.Value)
+	if err != nil || len(raw) != 32 {
+		return nil, unauth
+	}
+	th := hashToken(raw)
+	sess, err := s.store.Session(r.Context(), th, s.now().UTC())
+	if err != nil {
+		if claimgate.ErrorKind(err) == claimgate.NotFound {
+			return nil, unauth
+		}
+		return nil, fmt.Errorf("load session: %w", err)
+	}
+	u, err := s.store.User(r.Context(), sess.UserID)
+	if err != nil {
+		if claimgate.ErrorKind(err) == claimgate.NotFound {
+			return nil, unauth
+		}
+		return nil, fmt.Errorf("load session user %d: %w", sess.UserID, err)
+	}
+	if !u.Active {
+		return nil, unauth
+	}
+	return &reqAuth{user: u, session: sess, token: th}, nil
+}
+
+// login checks a username and password and opens a session: it sets the
+// session cookie and returns the session. Bad credentials, an unknown or an
+// inactive user all give the same Unauthorized error, after the same bcrypt
+// work.
+func (s *Server) login(w http.ResponseWriter, r *http.Request, username, password string) (claimgate.User, claimgate.Session, error) {
+	bad := claimgate.Errorf(claimgate.Unauthorized, "invalid username or password")
+	username = strings.TrimSpace(username)
+	u, err := s.store.UserByUsername(r.Context(), username)
+	if err != nil && claimgate.ErrorKind(err) != claimgate.NotFound {
+		return claimgate.User{}, claimgate.Session{}, fmt.Errorf("login: %w", err)
+	}
+	hash := s.dummy
+	if err == nil && len(u.PasswordHash) > 0 {
+		hash = u.PasswordHash
+	}
+	match := bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
+	if err != nil || !match || !u.Active {
+		s.log.InfoContext(r.Context(), "login refused", "user_id", u.ID, "remote_addr", remoteHost(r))
+		return claimgate.User{}, claimgate.Session{}, bad
+	}
+	raw := make([]byte, 32)
+	rand.Read(raw)
+	now := s.now().UTC()
+	sess := claimgate.Session{TokenHash: hashToken(raw), UserID: u.ID, CSRFToken: rand.Text(), CreatedAt: now, Expires: now.Add(s.sessionT)}
+	if err := s.store.CreateSession(r.Context(), sess); err != nil {
+		return claimgate.User{}, claimgate.Session{}, fmt.Errorf("create session: %w", err)
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: base64.RawURLEncoding.EncodeToString(raw), Path: "/",
+		Expires: sess.Expires, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
+	})
+	if err := s.audit(r, u.ID, "login", "user/"+strconv.FormatInt(u.ID, 10)); err != nil {
+		s.log.ErrorContext(r.Context(), "audit write failed", "user_id", u.ID, "err", err)
+	}
+	s.log.InfoContext(r.Context(), "login", "user_id", u.ID, "remote_addr", remoteHost(r))
+	return u, sess, nil
+}
+
+// logout ends the request's session and clears its cookie.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	a := authFrom(r.Context())
+	if err := s.store.DeleteSession(r.Context(), a.token); err != nil && claimgate.ErrorKind(err) != claimgate.NotFound {
+		return fmt.Errorf("logout: %w", err)
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+	s.auditChange(r, "logout", "user/"+strconv.FormatInt(a.user.ID, 10))
+	return nil
+}
+
+// loginCSRF returns the login form's token, setting its cookie when the
+// browser has none. It protects the login form from login CSRF before any
+// session (and so any session CSRF token) exists.
+func (s *Server) loginCSRF(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(loginCookie); err == nil && len(c.Value) >= 16 {
+		return c.Value
+	}
+	tok := rand.Text()
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: tok, Path: "/login", HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteStrictMode})
+	return tok
+}
+
+func (s *Server) checkLoginCSRF(r *http.Request) bool {
+	c, err := r.Cookie(loginCookie)
+	got := r.PostFormValue("csrf_token")
+	return err == nil && got != "" && subtle.ConstantTimeCompare([]byte(c.Value), []byte(got)) == 1
+}
+
+// safeNext returns next if it is a path on this server, else "/".
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+		return "/"
+	}
+	return next
+}
