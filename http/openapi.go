@@ -37,10 +37,10 @@ type param struct {
 var apiOps = map[string]apiOp{
 	"POST /api/login": {Summary: "Log in: opens a session, sets its cookie and returns the CSRF token for writes", Tag: "session",
 		Body: loginRequest{}, Status: 200, Resp: sessionJSON{}, Errors: []int{400, 401, 415}},
-	"POST /api/logout": {Summary: "Log out: ends the session", Tag: "session", Status: 204, Errors: []int{401, 403}},
-	"GET /api/session": {Summary: "The logged-in user and the session's CSRF token", Tag: "session", Status: 200, Resp: sessionJSON{}, Errors: []int{401}},
+	"POST /api/logout":      {Summary: "Log out: ends the session", Tag: "session", Status: 204, Errors: []int{401, 403}},
+	"GET /api/session":      {Summary: "The logged-in user and the session's CSRF token", Tag: "session", Status: 200, Resp: sessionJSON{}, Errors: []int{401}},
 	"GET /api/openapi.json": {Summary: "This document", Tag: "meta", Status: 200, Resp: map[string]any{}},
-	"GET /api/stages": {Summary: "The 17-stage chain: zones, owner roles, gates and allowed moves", Tag: "chain", Status: 200, Resp: []stageJSON{}, Errors: []int{401}},
+	"GET /api/stages":       {Summary: "The 17-stage chain: zones, owner roles, gates and allowed moves", Tag: "chain", Status: 200, Resp: []stageJSON{}, Errors: []int{401}},
 	"GET /api/cases": {Summary: "List cases (audited read)", Tag: "cases", Query: []param{
 		{Name: "stage", Desc: "only cases at this stage", Type: "string", Enum: stageNames()},
 		{Name: "patient_id", Desc: "only this patient's cases", Type: "integer"},
@@ -68,7 +68,7 @@ var apiOps = map[string]apiOp{
 	}, Status: 200, Resp: []workJSON{}, Errors: []int{401, 422}},
 	"POST /api/queues/{queue}/claim": {Summary: "Claim the queue's most urgent open, unclaimed item (the queue's role or manager)", Tag: "work",
 		Status: 200, Resp: workJSON{}, Errors: []int{401, 403, 404}},
-	"GET /api/users": {Summary: "Users, for owner choices (no password hashes)", Tag: "users", Status: 200, Resp: []userJSON{}, Errors: []int{401}},
+	"GET /api/users":  {Summary: "Users, for owner choices (no password hashes)", Tag: "users", Status: 200, Resp: []userJSON{}, Errors: []int{401}},
 	"POST /api/users": {Summary: "Create a user (admin)", Tag: "users", Body: createUserRequest{}, Status: 201, Resp: userJSON{}, Errors: []int{400, 401, 403, 409, 415, 422}},
 }
 
