@@ -60,8 +60,8 @@ func Migrate(ctx context.Context, db *sql.DB, d Dialect, fsys fs.FS) ([]int, err
 	version BIGINT PRIMARY KEY,
 	name TEXT NOT NULL
 )`
-	if _, err := db.ExecContext(ctx, create); err != nil {
-		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	if err := createMigrationsTable(ctx, db, d, create); err != nil {
+		return nil, err
 	}
 	var applied []int
 	for _, m := range ms {
@@ -104,4 +104,26 @@ func migrateOne(ctx context.Context, db *sql.DB, d Dialect, m Migration) (bool, 
 		return false, fmt.Errorf("migration %s: commit: %w", m.Name, err)
 	}
 	return true, nil
+}
+
+// createMigrationsTable creates schema_migrations under the migration lock,
+// so that two processes starting on a new database do not both create it.
+func createMigrationsTable(ctx context.Context, db *sql.DB, d Dialect, create string) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	defer tx.Rollback()
+	if d.MigrateLock != "" {
+		if _, err := tx.ExecContext(ctx, d.MigrateLock); err != nil {
+			return fmt.Errorf("create schema_migrations: lock: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, create); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	return nil
 }
