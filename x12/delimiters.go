@@ -34,9 +34,10 @@ func (d Delimiters) CheckValue(s string) error {
 	return nil
 }
 
-// Valid reports whether d can delimit X12: the element separator, component
-// separator and segment terminator are set, distinct from each other and
-// from the repetition separator, and none is a letter or digit.
+// Valid returns an error unless d can delimit X12: the element separator,
+// component separator and segment terminator are set, all four are
+// distinct, and none is a letter, digit or space; only the terminator may
+// be a line break.
 func (d Delimiters) Valid() error {
 	name := [4]string{"element separator", "repetition separator", "component separator", "segment terminator"}
 	c := [4]byte{d.Element, d.Repetition, d.Component, d.Segment}
@@ -53,7 +54,7 @@ func (d Delimiters) Valid() error {
 		if i != 3 && (x == '\r' || x == '\n') {
 			return fmt.Errorf("%s is a line break", name[i])
 		}
-		if x == ' ' && (i == 0 || i == 3) {
+		if x == ' ' {
 			return fmt.Errorf("%s is a space", name[i])
 		}
 		for j := 0; j < i; j++ {

@@ -103,6 +103,9 @@ func shape(s *Segment) [][][]string {
 			for len(comps) > 0 && comps[len(comps)-1] == "" {
 				comps = comps[:len(comps)-1]
 			}
+			if len(comps) == 0 {
+				comps = nil
+			}
 			reps = append(reps, comps)
 		}
 		out = append(out, reps)

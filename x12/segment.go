@@ -183,9 +183,10 @@ func (s *Segment) String() string {
 }
 
 // idCache interns segment IDs so that reading a segment does not allocate
-// a string for its ID. It is direct-mapped: a miss allocates and replaces.
+// a string for its ID. It is an open-addressing table of the 2- and
+// 3-byte IDs seen; once full, further new IDs are allocated each time.
 type idCache struct {
-	keys [256]uint32
+	keys [256]uint32 // 0 marks an empty slot
 	ids  [256]string
 }
 
@@ -198,11 +199,16 @@ func (c *idCache) get(b []byte) string {
 		k |= uint32(b[2])
 	}
 	h := (k * 0x9E3779B1) >> 24
-	if c.keys[h] == k {
-		return c.ids[h]
+	for probe := range uint32(16) {
+		i := (h + probe) & 255
+		switch c.keys[i] {
+		case k:
+			return c.ids[i]
+		case 0:
+			s := string(b)
+			c.keys[i], c.ids[i] = k, s
+			return s
+		}
 	}
-	s := string(b)
-	c.keys[h] = k
-	c.ids[h] = s
-	return s
+	return string(b)
 }
