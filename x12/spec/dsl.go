@@ -41,6 +41,7 @@ func mustCompileBuiltin() *Set {
 // Lookup returns the built-in table for transaction set st01 (ST01, "835")
 // of implementation guide version (ST03 or GS08, "005010X221A1"). A version
 // also matches a table's aliases (005010X222A2 reads with the X222A1 table).
+// The tables are shared: callers must not modify them.
 func Lookup(st01, version string) (*Transaction, bool) { return builtin.Lookup(st01, version) }
 
 // All returns the built-in transaction tables, ordered by ID then version.
@@ -91,7 +92,8 @@ func (s *Set) All() []*Transaction {
 	return append([]*Transaction(nil), s.transactions...)
 }
 
-// Interchange returns the set's envelope table, or nil if it has none.
+// Interchange returns the set's envelope table, or an empty table if no
+// file declares one.
 func (s *Set) Interchange() *Transaction {
 	if s.interchange == nil {
 		return &Transaction{}
@@ -106,6 +108,7 @@ type TableError struct {
 	Msg  string
 }
 
+// Error returns "file:line: message", or "file: message" without a line.
 func (e *TableError) Error() string {
 	if e.Line == 0 {
 		return e.File + ": " + e.Msg
