@@ -1,0 +1,435 @@
+package remit
+
+import (
+	"fmt"
+
+	"github.com/claimgate/claimgate/x12"
+	"github.com/claimgate/claimgate/x12/validate"
+)
+
+// Parse reads a Remittance from the loop tree of one validated 835
+// transaction set (its root, the ST loop). It does not fill Envelope,
+// which the tree does not hold: ReadFile does. Values that do not parse,
+// such as an amount with fractions of a cent or a date that does not
+// exist, and missing required identifiers and amounts are errors: a
+// *x12.ParseError that names the segment and element.
+func Parse(tree *validate.Loop) (*Remittance, error) {
+	if tree == nil {
+		return nil, fmt.Errorf("remit: no transaction set")
+	}
+	p := &parser{}
+	r := &Remittance{}
+	for _, s := range tree.Segments {
+		switch s.ID {
+		case "ST":
+			if v := str(s, 1); v != "835" {
+				p.fail(s, 1, 0, fmt.Sprintf("transaction set %q is not an 835", v))
+			}
+		case "BPR":
+			r.Payment = p.payment(s)
+		case "TRN":
+			r.Trace = Trace{Type: str(s, 1), Number: str(s, 2), OriginatorID: str(s, 3), Supplemental: str(s, 4)}
+		case "CUR":
+			r.Currency = str(s, 2)
+		case "REF":
+			switch str(s, 1) {
+			case "EV":
+				r.ReceiverID = str(s, 2)
+			case "F2":
+				r.VersionID = str(s, 2)
+			}
+		case "DTM":
+			if str(s, 1) == "405" {
+				r.ProductionDate = p.date(s, 2)
+			}
+		case "PLB":
+			r.ProviderAdjustments = append(r.ProviderAdjustments, p.plb(s))
+		}
+	}
+	for _, l := range tree.Loops {
+		switch l.ID {
+		case "1000A":
+			r.Payer = p.payer(l)
+		case "1000B":
+			r.Payee = p.payee(l)
+		case "2000":
+			r.Headers = append(r.Headers, p.header(l))
+		}
+		if p.err != nil {
+			break
+		}
+	}
+	if p.err != nil {
+		return nil, fmt.Errorf("remit: %w", p.err)
+	}
+	return r, nil
+}
+
+func (p *parser) payment(s *x12.Segment) Payment {
+	return Payment{
+		HandlingCode: p.required(s, 1, "transaction handling code"),
+		Amount:       p.amount(s, 2, "total actual provider payment amount"),
+		CreditDebit:  str(s, 3),
+		Method:       str(s, 4),
+		Format:       str(s, 5),
+		Sender: BankAccount{
+			DFIQualifier: str(s, 6), DFIID: str(s, 7),
+			AccountQualifier: str(s, 8), AccountNumber: str(s, 9),
+		},
+		OriginatorID:           str(s, 10),
+		OriginatorSupplemental: str(s, 11),
+		Receiver: BankAccount{
+			DFIQualifier: str(s, 12), DFIID: str(s, 13),
+			AccountQualifier: str(s, 14), AccountNumber: str(s, 15),
+		},
+		Date: p.date(s, 16),
+	}
+}
+
+func (p *parser) plb(s *x12.Segment) ProviderAdjustment {
+	a := ProviderAdjustment{ProviderID: str(s, 1), FiscalPeriodEnd: p.date(s, 2)}
+	for i := 3; i+1 <= s.Len() && i <= 13; i += 2 {
+		if len(s.Element(i)) == 0 && len(s.Element(i+1)) == 0 {
+			continue
+		}
+		a.Items = append(a.Items, ProviderAdjustmentItem{
+			Reason:    comp(s, i, 1),
+			Reference: comp(s, i, 2),
+			Amount:    p.amount(s, i+1, "provider adjustment amount"),
+		})
+	}
+	return a
+}
+
+func address(l *validate.Loop) Address {
+	var a Address
+	if s := l.Segment("N3"); s != nil {
+		a.Line1, a.Line2 = str(s, 1), str(s, 2)
+	}
+	if s := l.Segment("N4"); s != nil {
+		a.City, a.State, a.PostalCode, a.Country, a.Subdivision = str(s, 1), str(s, 2), str(s, 3), str(s, 4), str(s, 7)
+	}
+	return a
+}
+
+func contact(s *x12.Segment) Contact {
+	c := Contact{Function: str(s, 1), Name: str(s, 2)}
+	for i := 3; i <= 7; i += 2 {
+		if q, n := str(s, i), str(s, i+1); q != "" || n != "" {
+			c.Numbers = append(c.Numbers, Communication{Qualifier: q, Number: n})
+		}
+	}
+	return c
+}
+
+func ref(s *x12.Segment) Ref { return Ref{Qualifier: str(s, 1), Value: str(s, 2)} }
+
+func (p *parser) payer(l *validate.Loop) Payer {
+	var py Payer
+	for _, s := range l.Segments {
+		switch s.ID {
+		case "N1":
+			py.Name, py.IDQualifier, py.ID = str(s, 2), str(s, 3), str(s, 4)
+		case "REF":
+			py.Refs = append(py.Refs, ref(s))
+		case "PER":
+			py.Contacts = append(py.Contacts, contact(s))
+		}
+	}
+	py.Address = address(l)
+	return py
+}
+
+func (p *parser) payee(l *validate.Loop) Payee {
+	var pe Payee
+	for _, s := range l.Segments {
+		switch s.ID {
+		case "N1":
+			pe.Name, pe.IDQualifier, pe.ID = str(s, 2), str(s, 3), str(s, 4)
+		case "REF":
+			pe.Refs = append(pe.Refs, ref(s))
+		case "RDM":
+			pe.Delivery = &Delivery{Method: str(s, 1), Name: str(s, 2), Communication: str(s, 3)}
+		}
+	}
+	pe.Address = address(l)
+	return pe
+}
+
+func (p *parser) header(l *validate.Loop) Header {
+	var h Header
+	for _, s := range l.Segments {
+		switch s.ID {
+		case "LX":
+			h.Number = p.number(s, 1)
+		case "TS3":
+			h.Summary = &ProviderSummary{
+				ProviderID:             str(s, 1),
+				FacilityCode:           str(s, 2),
+				FiscalPeriodEnd:        p.date(s, 3),
+				ClaimCount:             p.quantity(s, 4),
+				TotalCharge:            p.amount(s, 5, "total claim charge amount"),
+				MSPPayer:               p.optAmount(s, 13),
+				NonLabCharge:           p.optAmount(s, 15),
+				HCPCSReportedCharge:    p.optAmount(s, 17),
+				HCPCSPayable:           p.optAmount(s, 18),
+				ProfessionalComponent:  p.optAmount(s, 20),
+				MSPPatientLiabilityMet: p.optAmount(s, 21),
+				PatientReimbursement:   p.optAmount(s, 22),
+				PIPClaimCount:          p.optQuantity(s, 23),
+				PIPAdjustment:          p.optAmount(s, 24),
+			}
+			for _, i := range ts3Legacy {
+				if v := p.optAmount(s, i); v != nil {
+					if h.Summary.Legacy == nil {
+						h.Summary.Legacy = make(map[int]int64)
+					}
+					h.Summary.Legacy[i] = *v
+				}
+			}
+		case "TS2":
+			h.Supplemental = &ProviderSupplemental{
+				DRGAmount:              p.optAmount(s, 1),
+				FederalSpecific:        p.optAmount(s, 2),
+				HospitalSpecific:       p.optAmount(s, 3),
+				DisproportionateShare:  p.optAmount(s, 4),
+				Capital:                p.optAmount(s, 5),
+				IndirectMedicalEd:      p.optAmount(s, 6),
+				OutlierDays:            p.optQuantity(s, 7),
+				DayOutlier:             p.optAmount(s, 8),
+				CostOutlier:            p.optAmount(s, 9),
+				AverageDRGLengthOfStay: p.optQuantity(s, 10),
+				Discharges:             p.optQuantity(s, 11),
+				CostReportDays:         p.optQuantity(s, 12),
+				CoveredDays:            p.optQuantity(s, 13),
+				NoncoveredDays:         p.optQuantity(s, 14),
+				MSPPassThrough:         p.optAmount(s, 15),
+				AverageDRGWeight:       p.optQuantity(s, 16),
+				CapitalFSP:             p.optAmount(s, 17),
+				CapitalHSP:             p.optAmount(s, 18),
+				CapitalDSH:             p.optAmount(s, 19),
+			}
+		}
+	}
+	if cl := l.Children("2100"); len(cl) > 0 {
+		h.Claims = make([]Claim, 0, len(cl))
+		for _, c := range cl {
+			h.Claims = append(h.Claims, p.claim(c))
+			if p.err != nil {
+				break
+			}
+		}
+	}
+	return h
+}
+
+// ts3Legacy are the TS3 positions 5010 does not use.
+var ts3Legacy = []int{6, 7, 8, 9, 10, 11, 12, 14, 16, 19}
+
+func (p *parser) cas(s *x12.Segment) Adjustment {
+	a := Adjustment{Group: str(s, 1)}
+	n := 0
+	for i := 2; i <= 17 && i <= s.Len(); i += 3 {
+		if len(s.Element(i)) > 0 || len(s.Element(i+1)) > 0 || len(s.Element(i+2)) > 0 {
+			n++
+		}
+	}
+	a.Reasons = make([]Reason, 0, n)
+	for i := 2; i <= 17 && i <= s.Len(); i += 3 {
+		if len(s.Element(i)) == 0 && len(s.Element(i+1)) == 0 && len(s.Element(i+2)) == 0 {
+			continue
+		}
+		a.Reasons = append(a.Reasons, Reason{
+			Code:     p.required(s, i, "adjustment reason code"),
+			Amount:   p.amount(s, i+1, "adjustment amount"),
+			Quantity: p.optQuantity(s, i+2),
+		})
+	}
+	return a
+}
+
+func entity(s *x12.Segment) *Entity {
+	return &Entity{
+		Type: str(s, 2), Last: str(s, 3), First: str(s, 4), Middle: str(s, 5),
+		Suffix: str(s, 7), IDQualifier: str(s, 8), ID: str(s, 9),
+	}
+}
+
+func (p *parser) claim(l *validate.Loop) Claim {
+	var c Claim
+	for _, s := range l.Segments {
+		switch s.ID {
+		case "CLP":
+			c.ID = p.required(s, 1, "patient control number")
+			c.Status = p.required(s, 2, "claim status code")
+			c.Charge = p.amount(s, 3, "total claim charge amount")
+			c.Paid = p.amount(s, 4, "claim payment amount")
+			c.PatientResponsibility = p.optAmount(s, 5)
+			c.FilingIndicator = str(s, 6)
+			c.PayerControlNumber = str(s, 7)
+			c.FacilityCode = str(s, 8)
+			c.Frequency = str(s, 9)
+			c.DRG = str(s, 11)
+			c.DRGWeight = p.optQuantity(s, 12)
+			c.DischargeFraction = p.optQuantity(s, 13)
+		case "CAS":
+			c.Adjustments = append(c.Adjustments, p.cas(s))
+		case "NM1":
+			e := entity(s)
+			switch str(s, 1) {
+			case "QC":
+				c.Patient = e
+			case "IL":
+				c.Insured = e
+			case "74":
+				c.Corrected = e
+			case "82":
+				c.ServiceProvider = e
+			case "TT":
+				c.CrossoverCarrier = e
+			case "PR":
+				c.PriorityPayer = e
+			case "GB":
+				c.OtherSubscriber = e
+			}
+		case "MIA":
+			c.Inpatient = &Inpatient{
+				CoveredDays:             p.quantity(s, 1),
+				PPSOperatingOutlier:     p.optAmount(s, 2),
+				LifetimePsychiatricDays: p.optQuantity(s, 3),
+				DRGAmount:               p.optAmount(s, 4),
+				RemarkCode:              str(s, 5),
+				DisproportionateShare:   p.optAmount(s, 6),
+				MSPPassThrough:          p.optAmount(s, 7),
+				PPSCapital:              p.optAmount(s, 8),
+				PPSCapitalFSP:           p.optAmount(s, 9),
+				PPSCapitalHSP:           p.optAmount(s, 10),
+				PPSCapitalDSH:           p.optAmount(s, 11),
+				OldCapital:              p.optAmount(s, 12),
+				PPSCapitalIME:           p.optAmount(s, 13),
+				PPSOperatingHSP:         p.optAmount(s, 14),
+				CostReportDays:          p.optQuantity(s, 15),
+				PPSOperatingFSP:         p.optAmount(s, 16),
+				PPSCapitalOutlier:       p.optAmount(s, 17),
+				IndirectTeaching:        p.optAmount(s, 18),
+				NonpayableProfessional:  p.optAmount(s, 19),
+				RemarkCodes:             [4]string{str(s, 20), str(s, 21), str(s, 22), str(s, 23)},
+				PPSCapitalException:     p.optAmount(s, 24),
+			}
+		case "MOA":
+			c.Outpatient = &Outpatient{
+				ReimbursementRate:      p.optQuantity(s, 1),
+				HCPCSPayable:           p.optAmount(s, 2),
+				RemarkCodes:            [5]string{str(s, 3), str(s, 4), str(s, 5), str(s, 6), str(s, 7)},
+				ESRDPayment:            p.optAmount(s, 8),
+				NonpayableProfessional: p.optAmount(s, 9),
+			}
+		case "REF":
+			c.Refs = append(c.Refs, ref(s))
+		case "DTM":
+			switch str(s, 1) {
+			case "232":
+				c.StatementFrom = p.date(s, 2)
+			case "233":
+				c.StatementTo = p.date(s, 2)
+			case "036":
+				c.CoverageExpiration = p.date(s, 2)
+			case "050":
+				c.Received = p.date(s, 2)
+			}
+		case "PER":
+			c.Contacts = append(c.Contacts, contact(s))
+		case "AMT":
+			c.Amounts = append(c.Amounts, Amount{Qualifier: str(s, 1), Amount: p.amount(s, 2, "amount")})
+		case "QTY":
+			c.Quantities = append(c.Quantities, QuantityInfo{Qualifier: str(s, 1), Quantity: p.quantity(s, 2)})
+		}
+	}
+	if sl := l.Children("2110"); len(sl) > 0 {
+		c.Services = make([]Service, 0, len(sl))
+		for _, s := range sl {
+			c.Services = append(c.Services, p.service(s))
+			if p.err != nil {
+				break
+			}
+		}
+	}
+	return c
+}
+
+func (p *parser) procedure(s *x12.Segment, i int) Procedure {
+	pr := Procedure{Qualifier: comp(s, i, 1), Code: comp(s, i, 2), Description: comp(s, i, 7)}
+	n := 0
+	for j := 3; j <= 6; j++ {
+		if len(s.Component(i, j)) > 0 {
+			n = j - 2
+		}
+	}
+	if n > 0 {
+		pr.Modifiers = make([]string, n)
+		for j := range n {
+			pr.Modifiers[j] = comp(s, i, j+3)
+		}
+	}
+	return pr
+}
+
+func (p *parser) service(l *validate.Loop) Service {
+	var sv Service
+	for _, s := range l.Segments {
+		switch s.ID {
+		case "SVC":
+			if len(s.Element(1)) == 0 {
+				p.fail(s, 1, 0, "composite medical procedure identifier (SVC01) is required")
+			}
+			sv.Procedure = p.procedure(s, 1)
+			sv.Charge = p.amount(s, 2, "line item charge amount")
+			sv.Paid = p.amount(s, 3, "line item provider payment amount")
+			sv.RevenueCode = str(s, 4)
+			sv.Units = p.optQuantity(s, 5)
+			if len(s.Element(6)) > 0 {
+				o := p.procedure(s, 6)
+				sv.OriginalProcedure = &o
+			}
+			sv.OriginalUnits = p.optQuantity(s, 7)
+		case "DTM":
+			switch str(s, 1) {
+			case "472":
+				sv.Date = p.date(s, 2)
+			case "150":
+				sv.From = p.date(s, 2)
+			case "151":
+				sv.To = p.date(s, 2)
+			}
+		case "CAS":
+			sv.Adjustments = append(sv.Adjustments, p.cas(s))
+		case "REF":
+			if str(s, 1) == "6R" {
+				sv.LineItemControlNumber = str(s, 2)
+			} else {
+				sv.Refs = append(sv.Refs, ref(s))
+			}
+		case "AMT":
+			a := p.amount(s, 2, "amount")
+			if str(s, 1) == "B6" && sv.Allowed == nil {
+				sv.Allowed = &a
+			} else {
+				sv.Amounts = append(sv.Amounts, Amount{Qualifier: str(s, 1), Amount: a})
+			}
+		case "QTY":
+			sv.Quantities = append(sv.Quantities, QuantityInfo{Qualifier: str(s, 1), Quantity: p.quantity(s, 2)})
+		case "LQ":
+			sv.Remarks = append(sv.Remarks, Remark{Qualifier: str(s, 1), Code: str(s, 2)})
+		}
+	}
+	return sv
+}
+
+// EnvelopeOf returns the envelope of ts as a Remittance keeps it: without
+// positions and offsets.
+func EnvelopeOf(ts *x12.TransactionSet) Envelope {
+	isa, gs := ts.Interchange, ts.Group
+	isa.Pos, isa.Offset = 0, 0
+	gs.Pos, gs.Offset = 0, 0
+	return Envelope{Interchange: isa, Group: gs, Control: ts.ControlNumber}
+}
