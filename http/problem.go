@@ -56,6 +56,8 @@ func problemType(status int) string {
 		return "urn:claimgate:problem:unsupported_media_type"
 	case http.StatusRequestEntityTooLarge:
 		return "urn:claimgate:problem:too_large"
+	case http.StatusMethodNotAllowed:
+		return "urn:claimgate:problem:method_not_allowed"
 	}
 	for k, st := range kindStatus {
 		if st == status {

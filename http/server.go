@@ -108,9 +108,7 @@ func NewServer(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
-	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		s.problem(w, r, claimgate.Errorf(claimgate.NotFound, "no API route %s %s", r.Method, r.URL.Path))
-	})
+	s.mux.HandleFunc("/api/", s.apiNotFound)
 	s.mux.HandleFunc("/", s.notFoundPage)
 	if s.openapi, err = s.openAPIJSON(); err != nil {
 		return nil, fmt.Errorf("http: openapi: %w", err)
@@ -219,4 +217,23 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// apiNotFound answers API requests no route matches: 405 with Allow when
+// the path exists under another method, else 404.
+func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "/api/" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		s.problem(w, r, &requestError{http.StatusMethodNotAllowed, fmt.Sprintf("%s %s is not allowed: use %s", r.Method, r.URL.Path, strings.Join(allow, " or "))})
+		return
+	}
+	s.problem(w, r, claimgate.Errorf(claimgate.NotFound, "no API route %s %s", r.Method, r.URL.Path))
 }
