@@ -7,11 +7,16 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/claimgate/claimgate"
 	"github.com/claimgate/claimgate/store/postgres"
+	"github.com/claimgate/claimgate/store/sqlite"
 	"github.com/claimgate/claimgate/store/sqlstore"
 	"github.com/claimgate/claimgate/store/storetest"
 )
@@ -135,5 +140,80 @@ func TestMigrate(t *testing.T) {
 	}
 	if n != len(ms) {
 		t.Errorf("schema_migrations has %d rows, want %d", n, len(ms))
+	}
+}
+
+// TestSchemasMatch checks that the two dialects' migrations make the same
+// tables with the same columns.
+func TestSchemasMatch(t *testing.T) {
+	ctx := context.Background()
+	pg := openDSN(t, freshSchema(t))
+	lite, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "schema.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lite.Close()
+	columns := func(db *sql.DB, q string) map[string][]string {
+		t.Helper()
+		rows, err := db.QueryContext(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		m := map[string][]string{}
+		for rows.Next() {
+			var table, col string
+			if err := rows.Scan(&table, &col); err != nil {
+				t.Fatal(err)
+			}
+			m[table] = append(m[table], col)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	want := columns(lite.DB(), `SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p
+WHERE m.type = 'table' ORDER BY m.name, p.cid`)
+	got := columns(pg.DB(), `SELECT table_name, column_name FROM information_schema.columns
+WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`)
+	if len(want) < 10 {
+		t.Fatalf("sqlite schema has only %d tables", len(want))
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("schemas differ (-sqlite +postgres):\n%s", d)
+	}
+}
+
+// TestMigrateAtomic runs a migration whose third statement fails on
+// PostgreSQL: nothing of it stays and it is not recorded.
+func TestMigrateAtomic(t *testing.T) {
+	ctx := context.Background()
+	db, err := sql.Open("pgx", freshSchema(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	fsys := fstest.MapFS{
+		"0001_a.sql": {Data: []byte(`CREATE TABLE a (x INTEGER);`)},
+		"0002_b.sql": {Data: []byte(`CREATE TABLE b (x INTEGER NOT NULL); INSERT INTO a VALUES (1); INSERT INTO b VALUES (NULL);`)},
+	}
+	applied, err := sqlstore.Migrate(ctx, db, postgres.Dialect, fsys)
+	if err == nil {
+		t.Fatal("Migrate with a broken migration succeeded")
+	}
+	if d := cmp.Diff([]int{1}, applied); d != "" {
+		t.Errorf("applied (-want +got):\n%s", d)
+	}
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM information_schema.tables
+WHERE table_schema = current_schema() AND table_name = 'b'`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("table b of the failed migration exists (%d, %v)", n, err)
+	}
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM a`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("rows inserted by the failed migration: %d, %v", n, err)
+	}
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("schema_migrations has %d rows (%v), want 1", n, err)
 	}
 }

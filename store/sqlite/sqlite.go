@@ -52,6 +52,10 @@ func classify(err error) sqlstore.ErrClass {
 	case sqlite3.SQLITE_CONSTRAINT_CHECK:
 		return sqlstore.ErrCheck
 	}
+	if e.Code()&0xff == sqlite3.SQLITE_BUSY {
+		// Another process held the file past the busy timeout.
+		return sqlstore.ErrRetry
+	}
 	return sqlstore.ErrOther
 }
 
