@@ -2,8 +2,10 @@ package x12
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
+	"math/bits"
 )
 
 // DefaultMaxSegmentSize is the longest segment, in bytes without its
@@ -106,24 +108,24 @@ func (r *Reader) next() (*Segment, error) {
 		if err := r.skipSpace(); err != nil {
 			return nil, err
 		}
-		start := r.r // index of the segment's first byte; fill keeps it at r.r
-		end := -1    // index of its terminator
-		if r.looksLikeISA() {
+		var end int // index of the segment's terminator
+		isa := r.looksLikeISA()
+		switch {
+		case isa:
 			var err error
 			if end, err = r.readISA(); err != nil {
 				return nil, err
 			}
-		} else if !r.haveISA {
+		case !r.haveISA:
 			b := r.buf[r.r:min(r.w, r.r+8)]
 			return nil, r.errorAt(r.pos+1, "", ErrNoISA, fmt.Sprintf("input starts with %q, not an ISA segment", b))
-		} else {
+		default:
 			var err error
-			if end, err = r.findTerminator(); err != nil {
+			if end, err = r.scan(); err != nil {
 				return nil, err
 			}
 		}
-		start = r.r
-		off := r.base + int64(start)
+		start := r.r // reading more input may have moved the segment
 		data := r.buf[start:end]
 		r.r = end + 1
 		if r.delims.Segment == '\n' {
@@ -138,25 +140,30 @@ func (r *Reader) next() (*Segment, error) {
 		s := &r.seg
 		s.Delims = r.delims
 		s.Pos = r.pos
-		s.Offset = off
-		s.split(data, &r.ids)
-		r.position(s)
+		s.Offset = r.base + int64(start)
+		var k uint32
+		if isa {
+			k = s.split(data, &r.ids)
+		} else {
+			k = s.finish(data, &r.ids)
+		}
+		r.position(s, k)
 		return s, nil
 	}
 }
 
-// position sets s.SetPos and follows ST..SE.
-func (r *Reader) position(s *Segment) {
-	switch id := s.ID; {
-	case id == "ST":
+// position sets s.SetPos, whose ID key is k, and follows ST..SE.
+func (r *Reader) position(s *Segment, k uint32) {
+	switch {
+	case k == keyST:
 		r.inSet, r.setPos = true, 1
-	case r.inSet && id != "ISA" && id != "IEA" && id != "GS" && id != "GE":
+	case r.inSet && k != keyISA && k != keyIEA && k != keyGS && k != keyGE:
 		r.setPos++
 	default:
 		r.inSet, r.setPos = false, 0
 	}
 	s.SetPos = r.setPos
-	if s.ID == "SE" {
+	if k == keySE {
 		r.inSet = false
 	}
 }
@@ -258,28 +265,56 @@ func isa11(isa []byte, sep byte) (byte, bool) {
 	return 0, false
 }
 
-// findTerminator returns the index of the terminator of the segment at r.r,
-// reading more input as needed.
-func (r *Reader) findTerminator() (int, error) {
+// scan returns the index of the terminator of the segment at r.r, reading
+// more input as needed, and leaves the indexes (from r.r) of the element
+// separators before it in r.seg.seps. It looks at eight bytes at a time.
+func (r *Reader) scan() (int, error) {
 	max := r.MaxSegmentSize
 	if max <= 0 {
 		max = DefaultMaxSegmentSize
 	}
-	scanned := 0
+	e, t := r.delims.Element, r.delims.Segment
+	pe, pt := uint64(e)*ones, uint64(t)*ones
 	for {
-		if i := bytes.IndexByte(r.buf[r.r+scanned:r.w], r.delims.Segment); i >= 0 {
-			if scanned+i > max {
-				break
+		b := r.buf[r.r:r.w]
+		seps := r.seg.seps[:0]
+		i := 0
+		for ; i+8 <= len(b); i += 8 {
+			w := binary.LittleEndian.Uint64(b[i:])
+			me := match(w ^ pe)
+			if mt := match(w ^ pt); mt != 0 {
+				me &= mt&-mt - 1 // separators before the terminator
+				for ; me != 0; me &= me - 1 {
+					seps = append(seps, int32(i+bits.TrailingZeros64(me)>>3))
+				}
+				r.seg.seps = seps
+				if end := i + bits.TrailingZeros64(mt)>>3; end <= max {
+					return r.r + end, nil
+				}
+				return 0, r.tooLong(max)
 			}
-			return r.r + scanned + i, nil
+			for ; me != 0; me &= me - 1 {
+				seps = append(seps, int32(i+bits.TrailingZeros64(me)>>3))
+			}
 		}
-		scanned = r.w - r.r
-		if scanned > max {
-			break
+		for ; i < len(b); i++ {
+			if c := b[i]; c == t {
+				r.seg.seps = seps
+				if i <= max {
+					return r.r + i, nil
+				}
+				return 0, r.tooLong(max)
+			} else if c == e {
+				seps = append(seps, int32(i))
+			}
+		}
+		r.seg.seps = seps
+		if len(b) > max {
+			return 0, r.tooLong(max)
 		}
 		if !r.fill() {
 			if r.rerr == nil {
-				break // buffer at its limit
+				return 0, r.tooLong(max) // buffer at its limit
 			}
 			if r.rerr != io.EOF {
 				return 0, r.rerr
@@ -289,9 +324,12 @@ func (r *Reader) findTerminator() (int, error) {
 			return 0, e
 		}
 	}
+}
+
+func (r *Reader) tooLong(max int) error {
 	e := r.errorAt(r.pos+1, r.peekID(), ErrSegmentTooLong, fmt.Sprintf("segment is longer than %d bytes", max))
 	e.Offset = r.base + int64(r.r)
-	return 0, e
+	return e
 }
 
 // peekID returns the ID of the segment at r.r if it looks like one.

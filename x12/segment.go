@@ -2,6 +2,8 @@ package x12
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"strings"
 )
 
@@ -39,24 +41,48 @@ func ParseSegment(raw []byte, d Delimiters) *Segment {
 	return s
 }
 
-// split sets raw, seps and ID. cache, when not nil, interns the ID.
-func (s *Segment) split(raw []byte, cache *idCache) {
-	s.raw = raw
+// split sets raw, seps and ID. cache, when not nil, interns the ID. It
+// returns the ID's key (see idKey).
+func (s *Segment) split(raw []byte, cache *idCache) uint32 {
 	seps := s.seps[:0]
 	e := s.Delims.Element
-	for i, c := range raw {
-		if c == e {
+	pat := uint64(e) * ones
+	i := 0
+	for ; i+8 <= len(raw); i += 8 {
+		for m := match(binary.LittleEndian.Uint64(raw[i:]) ^ pat); m != 0; m &= m - 1 {
+			seps = append(seps, int32(i+bits.TrailingZeros64(m)>>3))
+		}
+	}
+	for ; i < len(raw); i++ {
+		if raw[i] == e {
 			seps = append(seps, int32(i))
 		}
 	}
-	seps = append(seps, int32(len(raw)))
 	s.seps = seps
-	id := raw[:seps[0]]
+	return s.finish(raw, cache)
+}
+
+// finish sets raw and ID, once seps holds the element separators of raw.
+func (s *Segment) finish(raw []byte, cache *idCache) uint32 {
+	s.raw = raw
+	s.seps = append(s.seps, int32(len(raw)))
+	id := raw[:s.seps[0]]
+	k := idKey(id)
 	if cache != nil {
-		s.ID = cache.get(id)
+		s.ID = cache.get(id, k)
 	} else {
 		s.ID = string(id)
 	}
+	return k
+}
+
+const ones = 0x0101010101010101
+
+// match returns a word with 0x80 in each byte of w that is zero, exactly
+// (no false positives): the bytes of w^pattern that equal a delimiter.
+func match(w uint64) uint64 {
+	const lo7 = 0x7F7F7F7F7F7F7F7F
+	return ^((w&lo7 + lo7) | w | lo7)
 }
 
 // Raw returns the segment's bytes without its terminator, as read.
@@ -190,15 +216,36 @@ type idCache struct {
 	ids  [256]string
 }
 
-func (c *idCache) get(b []byte) string {
-	if len(b) < 2 || len(b) > 3 {
+// idKey packs a 2- or 3-byte ID into a number, or returns 0.
+func idKey(b []byte) uint32 {
+	switch len(b) {
+	case 2:
+		return 2<<24 | uint32(b[0])<<16 | uint32(b[1])<<8
+	case 3:
+		return 3<<24 | uint32(b[0])<<16 | uint32(b[1])<<8 | uint32(b[2])
+	}
+	return 0
+}
+
+// Keys of the envelope segment IDs.
+const (
+	keyISA = 3<<24 | 'I'<<16 | 'S'<<8 | 'A'
+	keyIEA = 3<<24 | 'I'<<16 | 'E'<<8 | 'A'
+	keyGS  = 2<<24 | 'G'<<16 | 'S'<<8
+	keyGE  = 2<<24 | 'G'<<16 | 'E'<<8
+	keyST  = 2<<24 | 'S'<<16 | 'T'<<8
+	keySE  = 2<<24 | 'S'<<16 | 'E'<<8
+)
+
+// get returns b, whose idKey is k, as an interned string.
+func (c *idCache) get(b []byte, k uint32) string {
+	if k == 0 {
 		return string(b)
 	}
-	k := uint32(len(b))<<24 | uint32(b[0])<<16 | uint32(b[1])<<8
-	if len(b) == 3 {
-		k |= uint32(b[2])
-	}
 	h := (k * 0x9E3779B1) >> 24
+	if c.keys[h] == k {
+		return c.ids[h]
+	}
 	for probe := range uint32(16) {
 		i := (h + probe) & 255
 		switch c.keys[i] {

@@ -104,8 +104,17 @@ func TestSegmentClone(t *testing.T) {
 
 func TestIDCache(t *testing.T) {
 	var c idCache
+	// More IDs than the table holds, twice over.
+	for range 2 {
+		for i := range 1000 {
+			id := []byte{'A' + byte(i%26), 'A' + byte(i/26%26), '0' + byte(i/676)}
+			if got := c.get(id, idKey(id)); got != string(id) {
+				t.Fatalf("get(%q) = %q", id, got)
+			}
+		}
+	}
 	for _, id := range []string{"NM1", "N1", "N1", "NM1", "ISA", "A", "ABCD", "N\x001", "N\x00"} {
-		if got := c.get([]byte(id)); got != id {
+		if got := c.get([]byte(id), idKey([]byte(id))); got != id {
 			t.Errorf("get(%q) = %q", id, got)
 		}
 	}
