@@ -412,3 +412,59 @@ func testExceptionErrors(t *testing.T, s claimgate.Store) {
 	wantKind(t, "Exception(unknown)", get(s.Exception(ctx, missing)), claimgate.NotFound)
 	wantKind(t, "ResolveException(unknown)", s.ResolveException(ctx, missing, f.alice.ID, "", t0), claimgate.NotFound)
 }
+
+// testConcurrentMoves has several workers move one case from the stage they
+// all saw at once: exactly one wins, the others get a Conflict, and exactly
+// one move (event, next item) is written.
+func testConcurrentMoves(t *testing.T, s claimgate.Store) {
+	ctx := context.Background()
+	f := seed(t, s)
+	c, _ := f.newCase(t, s, claimgate.Coding, f.bob.ID)
+	const n = 8
+	errs := make(chan error, n)
+	start := make(chan struct{})
+	for range n {
+		go func() {
+			<-start
+			_, err := s.MoveCase(ctx, claimgate.CaseMove{CaseID: c.ID, From: claimgate.Coding, To: claimgate.ClaimBuild,
+				Kind: claimgate.Forward, Actor: f.bob.ID, Next: claimgate.WorkItem{Queue: "claim_build", OwnerID: f.alice.ID}})
+			errs <- err
+		}()
+	}
+	close(start)
+	wins := 0
+	for range n {
+		err := <-errs
+		switch claimgate.ErrorKind(err) {
+		case claimgate.Conflict:
+		case claimgate.Internal:
+			if err != nil {
+				t.Errorf("MoveCase: %v", err)
+				continue
+			}
+			wins++
+		default:
+			t.Errorf("MoveCase: %v (kind %v), want success or Conflict", err, claimgate.ErrorKind(err))
+		}
+	}
+	if wins != 1 {
+		t.Errorf("%d of %d concurrent moves succeeded, want 1", wins, n)
+	}
+	got, err := s.Case(ctx, c.ID)
+	must(t, err)
+	if got.Stage != claimgate.ClaimBuild || got.Version != 2 {
+		t.Errorf("after concurrent moves: stage %s version %d, want claim_build 2", got.Stage, got.Version)
+	}
+	moved := 0
+	for _, e := range events(t, s, c.ID) {
+		if e.Kind == claimgate.EventCaseMoved {
+			moved++
+		}
+	}
+	if moved != 1 {
+		t.Errorf("%d case.moved events, want 1", moved)
+	}
+	if open := items(t, s, claimgate.WorkFilter{CaseID: c.ID, Status: claimgate.WorkOpen}); len(open) != 1 || open[0].Queue != "claim_build" {
+		t.Errorf("open items after concurrent moves: %+v, want one in claim_build", open)
+	}
+}

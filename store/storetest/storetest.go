@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) claimgate.Store) {
 		{"Cases", testCases},
 		{"MoveCase", testMoveCase},
 		{"MoveCaseErrors", testMoveCaseErrors},
+		{"ConcurrentMoves", testConcurrentMoves},
 		{"Claims", testClaims},
 		{"Exceptions", testExceptions},
 		{"ExceptionErrors", testExceptionErrors},
