@@ -76,3 +76,12 @@ func matchQual(s *x12.Segment, quals []string) bool {
 	}
 	return false
 }
+
+// Path returns the loop IDs from the root to l, separated by slashes:
+// "ST/2000A/2000B/2010BA".
+func (l *Loop) Path() string {
+	if l.Parent == nil {
+		return l.ID
+	}
+	return l.Parent.Path() + "/" + l.ID
+}

@@ -1,0 +1,145 @@
+package validate
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/claimgate/claimgate/x12"
+	"github.com/claimgate/claimgate/x12/spec"
+)
+
+// Table returns the implementation guide table for ts: by ST01 and ST03,
+// else GS08.
+func Table(ts *x12.TransactionSet) (*spec.Transaction, bool) {
+	if t, ok := spec.Lookup(ts.ID, ts.Version); ok {
+		return t, true
+	}
+	if ts.Group.Version != "" && ts.Group.Version != ts.Version {
+		return spec.Lookup(ts.ID, ts.Group.Version)
+	}
+	return nil, false
+}
+
+// Transaction validates one transaction set against its table and the
+// situational rules, and returns its loop tree and findings, ordered by
+// segment. The envelope problems the SetReader found at the set's segments
+// (ts.Errors: SE01, SE02...) are findings of level SetLevel. A set without a
+// table gets a tree of only the root, with every segment in it, a SetLevel
+// finding with code CodeSetNotSupported, and the syntax warnings.
+func Transaction(ts *x12.TransactionSet) (*Loop, []Finding) {
+	t, ok := Table(ts)
+	var root *Loop
+	var findings []Finding
+	if !ok {
+		root, findings = unsupported(ts)
+	} else {
+		w := NewWalker(t)
+		for _, s := range ts.Segments {
+			w.Segment(s)
+		}
+		root, findings = w.End()
+		findings = append(findings, RunRules(t, root)...)
+	}
+	findings = append(findings, envelopeFindings(ts, root)...)
+	sort.SliceStable(findings, func(i, j int) bool { return findings[i].SetPos < findings[j].SetPos })
+	return root, findings
+}
+
+// unsupported reads a set for which there is no table: the segments go in
+// the root and only their syntax is checked.
+func unsupported(ts *x12.TransactionSet) (*Loop, []Finding) {
+	root := &Loop{ID: "ST", Segments: ts.Segments}
+	w := &Walker{root: root}
+	w.stack = []frame{{node: root}}
+	for _, s := range ts.Segments {
+		w.syntax(s)
+	}
+	if len(ts.Segments) > 0 {
+		st := ts.Segments[0]
+		f := segFinding(st, root, Error, CodeSetNotSupported,
+			fmt.Sprintf("no implementation guide table for transaction set %s version %q", ts.ID, ts.Version))
+		f.Level = SetLevel
+		w.findings = append([]Finding{f}, w.findings...)
+	}
+	return root, w.findings
+}
+
+// envelopeFindings turns the envelope problems at a set's segments into
+// SetLevel findings with their IK5 codes.
+func envelopeFindings(ts *x12.TransactionSet, root *Loop) []Finding {
+	var out []Finding
+	for _, e := range ts.Errors {
+		code := CodeSegmentsInError
+		switch {
+		case errors.Is(e.Err, x12.ErrMissingTrailer):
+			code = CodeTrailerMissing
+		case errors.Is(e.Err, x12.ErrControlNumberMismatch):
+			code = CodeControlMismatch
+		case errors.Is(e.Err, x12.ErrCountMismatch):
+			code = CodeCountMismatch
+		case e.SegmentID == "SE" && e.Element == 1:
+			code = CodeCountMismatch
+		case e.SegmentID == "ST" && e.Element == 1:
+			code = CodeBadSetID
+		case e.SegmentID == "ST" && e.Element == 2:
+			code = CodeBadControlNumber
+		case e.SegmentID == "ST" && e.Element == 3:
+			code = CodeBadImplementation
+		}
+		msg := e.Detail
+		if msg == "" && e.Err != nil {
+			msg = e.Err.Error()
+		}
+		out = append(out, Finding{
+			Severity: Error, Level: SetLevel, Code: code,
+			SetPos: e.SetSegment, Pos: e.Segment, Offset: e.Offset, SegmentID: e.SegmentID,
+			Loop: root.ID, Path: root.ID, Element: e.Element, Component: e.Component,
+			Ref: elementRef(e.SegmentID, e.Element, e.Component), Msg: msg,
+		})
+	}
+	return out
+}
+
+// SetResult is what Stream found in one transaction set.
+type SetResult struct {
+	Set      *x12.TransactionSet
+	Root     *Loop
+	Findings []Finding
+}
+
+// Errors returns how many findings of severity Error the set has.
+func (r *SetResult) Errors() int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity == Error {
+			n++
+		}
+	}
+	return n
+}
+
+// Stream reads X12 input one transaction set at a time, validates each and
+// calls fn with the result; a non-nil error from fn stops the reading and is
+// returned. It holds one set in memory at a time. envelope holds every
+// envelope problem of the input (ISA, GS, ST and their trailers), including
+// those already in a set's findings. err is a problem that stopped reading:
+// a *x12.ParseError from the Reader (such as a malformed ISA), an I/O error
+// or fn's error.
+func Stream(r io.Reader, fn func(*SetResult) error) (envelope []*x12.ParseError, err error) {
+	sr := x12.NewSetReader(x12.NewReader(r))
+	for {
+		ts, err := sr.Next()
+		if err == io.EOF {
+			return sr.Errors(), nil
+		}
+		if err != nil {
+			return sr.Errors(), err
+		}
+		root, findings := Transaction(ts)
+		if err := fn(&SetResult{Set: ts, Root: root, Findings: findings}); err != nil {
+			return sr.Errors(), err
+		}
+	}
+}
