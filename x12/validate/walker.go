@@ -25,14 +25,14 @@ import (
 // Required segments and loops passed over are reported missing at the
 // segment that was found in their place.
 type Walker struct {
-	m        *machine
-	root     *Loop
-	stack    []frame
-	findings []Finding
-	miss     []missing
-	last     *x12.Segment
-	done     bool // SE matched
-	free     [][]int
+	m           *machine
+	root        *Loop
+	stack       []frame
+	findings    []Finding
+	miss        []missing
+	last        *x12.Segment
+	done        bool // SE matched
+	free        [][]int
 	earlierLoop string
 	// MaxFindings caps the findings kept; zero means DefaultMaxFindings.
 	MaxFindings int
