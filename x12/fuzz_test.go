@@ -18,6 +18,9 @@ func FuzzReader(f *testing.F) {
 	f.Add([]byte(interchange("BPR*I*1~", "CLP*A*1*100*50**MC*X~", "SVC*HC:99213:25*100~")))
 	f.Add([]byte(testISA(Delimiters{Element: '|', Repetition: '!', Component: '>', Segment: '\n'}, "000000001") + "ST|835|0001\r\nEB|1!2>3\r\r\n"))
 	f.Add([]byte("ISA*00**00**ZZ*S*ZZ*R*230115*1230*^*00501*1*0*T*:~ST*835*0001~~~SE*2*0001"))
+	// Inputs the fuzzer found: a space as ISA16; a delimiter byte above 0x7F.
+	f.Add([]byte("ISA*******ZZ**000101*0000*0*00000*000000000*0*P* \nGS*00*  *0000000000\n0"))
+	f.Add([]byte("ISA***********0*****\xdd!"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		const max = 4096
 		r := NewReader(bytes.NewReader(data))

@@ -98,7 +98,7 @@ func shape(s *Segment) [][][]string {
 			rep := s.Repetition(i, r)
 			var comps []string
 			if len(rep) > 0 {
-				comps = strings.Split(string(rep), string(s.Delims.Component))
+				comps = strings.Split(string(rep), string([]byte{s.Delims.Component}))
 			}
 			for len(comps) > 0 && comps[len(comps)-1] == "" {
 				comps = comps[:len(comps)-1]
@@ -118,12 +118,12 @@ func shape(s *Segment) [][][]string {
 func testISA(d Delimiters, ctl string) string {
 	rep := "U"
 	if d.Repetition != 0 {
-		rep = string(d.Repetition)
+		rep = string([]byte{d.Repetition})
 	}
 	f := []string{"00", "          ", "00", "          ", "ZZ", "SENDER         ", "ZZ", "RECEIVER       ",
-		"230115", "1230", rep, "00501", ctl, "0", "T", string(d.Component)}
-	e := string(d.Element)
-	return "ISA" + e + strings.Join(f, e) + string(d.Segment)
+		"230115", "1230", rep, "00501", ctl, "0", "T", string([]byte{d.Component})}
+	e := string([]byte{d.Element})
+	return "ISA" + e + strings.Join(f, e) + string([]byte{d.Segment})
 }
 
 // interchange returns a small, correct interchange with default

@@ -254,9 +254,9 @@ func (w *Writer) writeISA(s *Segment) error {
 		}
 	}
 	if w.d.Repetition != 0 {
-		el[10] = string(w.d.Repetition)
+		el[10] = string([]byte{w.d.Repetition})
 	}
-	el[15] = string(w.d.Component)
+	el[15] = string([]byte{w.d.Component})
 	w.w.WriteString("ISA")
 	for _, e := range el {
 		w.w.WriteByte(w.d.Element)
@@ -333,10 +333,10 @@ func (w *Writer) BeginInterchange(h InterchangeHeader) error {
 		{"ISA13", ctl, 9},
 		{"ISA14", def(h.AckRequested, "0"), 1},
 		{"ISA15", h.Usage, 1},
-		{"ISA16", string(w.d.Component), 1},
+		{"ISA16", string([]byte{w.d.Component}), 1},
 	}
 	if w.d.Repetition != 0 {
-		fields[10].v = string(w.d.Repetition)
+		fields[10].v = string([]byte{w.d.Repetition})
 	}
 	if _, err := ParseShortDate(h.Date); err != nil {
 		return fmt.Errorf("x12: ISA09: %w", err)
