@@ -32,11 +32,11 @@ const maxISALen = 512
 // delimiters. An ISA11 that is a letter, digit or space (such as the "U" of
 // version 4010) means there is no repetition separator.
 //
-// Between segments the Reader skips carriage returns, line feeds, spaces
-// and tabs that are not delimiters, and empty segments; so line breaks
-// after terminators are fine, and so is a line feed as the terminator
-// (carriage returns before it are dropped). A leading UTF-8 byte order mark
-// is skipped too.
+// Between segments the Reader skips carriage returns, line feeds, spaces,
+// tabs, NUL and Ctrl-Z (an old end-of-file mark) bytes that are not
+// delimiters, and empty segments; so line breaks after terminators are
+// fine, and so is a line feed as the terminator (carriage returns before
+// it are dropped). A leading UTF-8 byte order mark is skipped too.
 //
 // The Reader does not check envelopes; see Checker.
 type Reader struct {
@@ -267,7 +267,8 @@ func isa11(isa []byte, sep byte) (byte, bool) {
 
 // scan returns the index of the terminator of the segment at r.r, reading
 // more input as needed, and leaves the indexes (from r.r) of the element
-// separators before it in r.seg.seps. It looks at eight bytes at a time.
+// separators before it in r.seg.seps. It looks at eight bytes at a time,
+// and at each byte only once however the input arrives.
 func (r *Reader) scan() (int, error) {
 	max := r.MaxSegmentSize
 	if max <= 0 {
@@ -275,10 +276,10 @@ func (r *Reader) scan() (int, error) {
 	}
 	e, t := r.delims.Element, r.delims.Segment
 	pe, pt := uint64(e)*ones, uint64(t)*ones
+	seps := r.seg.seps[:0]
+	i := 0 // bytes scanned; reading more input keeps the segment at r.r
 	for {
 		b := r.buf[r.r:r.w]
-		seps := r.seg.seps[:0]
-		i := 0
 		for ; i+8 <= len(b); i += 8 {
 			w := binary.LittleEndian.Uint64(b[i:])
 			me := match(w ^ pe)
@@ -386,11 +387,15 @@ func (r *Reader) fill() bool {
 // setSkip fills the table of bytes skipped between segments.
 func (r *Reader) setSkip() {
 	r.skip = [256]bool{}
-	for _, c := range []byte{'\r', '\n', ' ', '\t'} {
+	for _, c := range []byte{'\r', '\n', ' ', '\t', 0x00, 0x1A} {
 		r.skip[c] = !r.delims.IsDelimiter(c)
 	}
 }
 
 func (r *Reader) errorAt(seg int, id string, err error, detail string) *ParseError {
-	return &ParseError{Segment: seg, SegmentID: id, Offset: r.base + int64(r.r), Err: err, Detail: detail}
+	e := &ParseError{Segment: seg, SegmentID: id, Offset: r.base + int64(r.r), Err: err, Detail: detail}
+	if r.inSet && id != "ISA" {
+		e.SetSegment = r.setPos + 1
+	}
+	return e
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -87,6 +88,14 @@ func TestReaderSegments(t *testing.T) {
 			want: []got{
 				{isa[:105], 1, 0, 3},
 				{"ST*835*0001", 2, 1, 111},
+			},
+		},
+		{
+			name: "NUL and Ctrl-Z after the last segment",
+			in:   isa + "IEA*0*000000001~\r\n\x1a\x00\x00",
+			want: []got{
+				{isa[:105], 1, 0, 0},
+				{"IEA*0*000000001", 2, 0, 106},
 			},
 		},
 		{
@@ -301,5 +310,25 @@ func TestReaderAllocs(t *testing.T) {
 	// The buffer, the ID cache and the element index are reused.
 	if allocs != 0 {
 		t.Errorf("reading %d segments allocates %.0f times, want 0", n/21, allocs)
+	}
+}
+
+// TestReaderLongSegmentSlowInput reads a long segment one byte at a time;
+// scanning must not start over at each byte.
+func TestReaderLongSegmentSlowInput(t *testing.T) {
+	long := "NTE*ADD*" + strings.Repeat("x", 512<<10)
+	in := testISA(DefaultDelimiters, "000000001") + long + "~"
+	done := make(chan error, 1)
+	go func() {
+		_, err := readAllErr(iotest.OneByteReader(strings.NewReader(in)))
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("reading a 512 KiB segment one byte at a time takes more than 20s")
 	}
 }
