@@ -95,7 +95,7 @@ func (s *Store) SetFault(f func(point string) error) {
 	s.fault.Store(&f)
 }
 
-// Fault points, in the order MoveCase reaches them.
+// Fault points: the three MoveCase reaches, in order, and one in CreateCase.
 const (
 	FaultMoveStage  = "move:stage-updated" // the case's stage is updated
 	FaultMoveWork   = "move:work-updated"  // old items completed, next opened
@@ -127,14 +127,14 @@ type queryer interface {
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return s.fail("database", fmt.Errorf("begin: %w", err))
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return s.fail("database", fmt.Errorf("commit: %w", err))
 	}
 	return nil
 }
@@ -165,7 +165,7 @@ func (s *Store) fail(what string, err error) error {
 		case ErrCheck:
 			k = claimgate.Errorf(claimgate.Invalid, "%s has an invalid value", what)
 		case ErrRetry:
-			k = claimgate.Errorf(claimgate.Conflict, "%s was changed concurrently; try again", what)
+			k = claimgate.Errorf(claimgate.Conflict, "%s is busy with a concurrent change; try again", what)
 		default:
 			return fmt.Errorf("%s: %w", what, err)
 		}
