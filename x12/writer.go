@@ -139,7 +139,7 @@ func trimComponents(e []string) int {
 // Write writes a segment read by a Reader (or made by ParseSegment),
 // translating its repetitions and components to the Writer's delimiters.
 // For an ISA it writes the Writer's repetition and component separators
-// as ISA11 and ISA16 (ISA11 is kept when the Writer has no repetition
+// as ISA11 and ISA16 (ISA11 is "U" when the Writer has no repetition
 // separator). It does not follow envelopes: counts are the segment's own.
 func (w *Writer) Write(s *Segment) error {
 	if w.err != nil {
@@ -253,6 +253,7 @@ func (w *Writer) writeISA(s *Segment) error {
 			}
 		}
 	}
+	el[10] = "U" // no repetition separator, as in version 4010
 	if w.d.Repetition != 0 {
 		el[10] = string([]byte{w.d.Repetition})
 	}
