@@ -361,4 +361,3 @@ func samples(tb testing.TB) []sample {
 	}
 	return out
 }
-
