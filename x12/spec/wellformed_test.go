@@ -95,19 +95,6 @@ func distinct(a, b *Segment) bool {
 	return false
 }
 
-// flat returns l's children with wrappers flattened.
-func flat(l *Loop) []Node {
-	var out []Node
-	for _, n := range l.Children {
-		if n.Loop != nil && n.Loop.Wrapper {
-			out = append(out, flat(n.Loop)...)
-			continue
-		}
-		out = append(out, n)
-	}
-	return out
-}
-
 // wellFormed returns what is wrong with a compiled table: its structure, and
 // the rules a reader needs to place each segment: where two segments with
 // the same ID can appear in the same place (in one loop, or as the triggers
@@ -131,7 +118,7 @@ func wellFormed(tr *Transaction) []string {
 			seg   *Segment
 		}
 		var here []placed // segments that can appear at this level
-		for _, n := range flat(l) {
+		for _, n := range ourChildren(l) {
 			if n.Segment != nil {
 				here = append(here, placed{path + " " + n.Segment.ID, n.Segment})
 				for _, e := range n.Segment.Elements {
