@@ -21,6 +21,7 @@ func FuzzReader(f *testing.F) {
 	// Inputs the fuzzer found: a space as ISA16; a delimiter byte above 0x7F.
 	f.Add([]byte("ISA*******ZZ**000101*0000*0*00000*000000000*0*P* \nGS*00*  *0000000000\n0"))
 	f.Add([]byte("ISA***********0*****\xdd!"))
+	f.Add([]byte("ISA****************!\""))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		const max = 4096
 		r := NewReader(bytes.NewReader(data))

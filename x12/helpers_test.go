@@ -80,7 +80,7 @@ func readAllErr(rd io.Reader) ([]*Segment, error) {
 // absent). ISA11 and ISA16, the delimiters themselves, are left out.
 func shape(s *Segment) [][][]string {
 	n := s.Len()
-	for n > 0 && blank(s.Element(n), s.Delims) {
+	for n > 0 && s.ID != "ISA" && blank(s.Element(n), s.Delims) {
 		n--
 	}
 	out := [][][]string{{{s.ID}}}
