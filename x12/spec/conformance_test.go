@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/claimgate/claimgate/internal/testshared"
+	"github.com/google/go-cmp/cmp"
 )
 
 // The conformance test holds our tables against pyx12's XML maps of the same
@@ -441,15 +442,27 @@ func (c *comparer) loop(path string, ours *Loop, theirs *xNode) {
 	if c.flattenHL {
 		on, xn = flattenOurHL(on, path == "ST"), flattenXHL(xn, path == "ST")
 	}
-	for _, p := range align(on, xn) {
-		switch {
-		case p[1] < 0:
-			o := on[p[0]]
-			if o.Loop != nil {
-				c.add("%s: loop %s not in pyx12", path, o.Loop.ID)
-			} else {
-				c.add("%s: segment %s not in pyx12", path, segLabel(o.Segment.ID, ourFirstCodes(o.Segment)))
+	pairs := align(on, xn)
+	// A node left unpaired on both sides is out of order: say so once, and
+	// still compare it.
+	for i, p := range pairs {
+		if p[1] >= 0 {
+			continue
+		}
+		for j, q := range pairs {
+			if q[0] < 0 && same(on[p[0]], xn[q[1]]) {
+				c.add("%s: %s out of order: ours child %d, pyx12 child %d", path, label(on[p[0]]), p[0]+1, q[1]+1)
+				pairs[i][1], pairs[j][1] = q[1], -2 // -2: done
+				break
 			}
+		}
+	}
+	for _, p := range pairs {
+		switch {
+		case p[1] == -2:
+			continue
+		case p[1] < 0:
+			c.add("%s: %s not in pyx12", path, label(on[p[0]]))
 		case p[0] < 0:
 			x := xn[p[1]]
 			if normUsage(x.Usage) == "N" {
@@ -474,6 +487,14 @@ func (c *comparer) loop(path string, ours *Loop, theirs *xNode) {
 			c.segment(path, o.Segment, x)
 		}
 	}
+}
+
+// label names our loop or segment in a message: "loop 2010AA", "segment NM1[85]".
+func label(n Node) string {
+	if n.Loop != nil {
+		return "loop " + n.Loop.ID
+	}
+	return "segment " + segLabel(n.Segment.ID, ourFirstCodes(n.Segment))
 }
 
 func (c *comparer) compareUsage(where, what string, ours Usage, theirs string) {
@@ -660,4 +681,166 @@ func TestConformanceEnvelope(t *testing.T) {
 		}
 	}
 	checkDiffs(t, "envelope", c.diffs)
+}
+
+// TestComparer checks that the comparison names each kind of difference, on
+// a small table and a small pyx12-style map.
+func TestComparer(t *testing.T) {
+	const table = `transaction 837 A "T"
+segment ST R 1
+  ST01 R codes=837
+  ST02 R
+loop 2010AA R 1
+  segment NM1 R 1
+    NM101 R key codes=85
+    NM102 S max=35
+end
+loop 2400 S 50
+  segment SV1 R 1
+    SV101 R
+    SV101-1 R codes=HC,ER
+    SV102 S
+end
+loop 2010AB S 1
+  segment NM1 R 1
+    NM101 R key codes=87
+end
+segment SE R 1
+  SE01 R
+  SE02 R
+`
+	const xmlMap = `<transaction xid="X">
+<loop xid="ST_LOOP" type="explicit"><usage>R</usage><repeat>&gt;1</repeat>
+  <segment xid="ST"><usage>R</usage><max_use>1</max_use>
+    <element xid="ST01"><data_ele>143</data_ele><usage>R</usage><seq>01</seq><valid_codes><code>837</code></valid_codes></element>
+    <element xid="ST02"><data_ele>329</data_ele><usage>R</usage><seq>02</seq></element>
+    <element xid="ST03"><data_ele>1705</data_ele><usage>S</usage><seq>03</seq></element>
+  </segment>
+  <loop xid="HEADER" type="wrapper"><usage>R</usage>
+    <loop xid="2010AB"><usage>S</usage><repeat>1</repeat>
+      <segment xid="NM1"><usage>R</usage><max_use>1</max_use>
+        <element xid="NM101"><data_ele>98</data_ele><usage>R</usage><seq>01</seq><valid_codes><code>87</code></valid_codes></element>
+      </segment>
+    </loop>
+    <loop xid="2010AA"><usage>R</usage><repeat>1</repeat>
+      <segment xid="NM1"><usage>R</usage><max_use>2</max_use>
+        <element xid="NM101"><data_ele>98</data_ele><usage>R</usage><seq>01</seq><valid_codes><code>85</code></valid_codes></element>
+        <element xid="NM102"><data_ele>1035</data_ele><usage>R</usage><seq>02</seq></element>
+      </segment>
+    </loop>
+  </loop>
+  <loop xid="2400"><usage>S</usage><repeat>&gt;1</repeat>
+    <segment xid="SV1"><usage>R</usage><max_use>1</max_use>
+      <composite><data_ele>C003</data_ele><usage>R</usage><seq>01</seq>
+        <element xid="SV101-1"><data_ele>235</data_ele><usage>R</usage><seq>01</seq><valid_codes><code>HC</code><code>WK</code></valid_codes></element>
+      </composite>
+      <element xid="SV102"><data_ele>380</data_ele><usage>S</usage><seq>02</seq></element>
+    </segment>
+    <segment xid="DTP"><usage>S</usage><max_use>1</max_use></segment>
+    <segment xid="LX"><usage>N</usage><max_use>1</max_use></segment>
+  </loop>
+  <segment xid="SE"><usage>R</usage><max_use>1</max_use>
+    <element xid="SE01"><data_ele>96</data_ele><usage>R</usage><seq>01</seq></element>
+    <element xid="SE02"><data_ele>329</data_ele><usage>R</usage><seq>02</seq></element>
+  </segment>
+</loop>
+</transaction>`
+	set, err := compileText(testDict, table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, _ := set.Lookup("837", "A")
+	var root xNode
+	if err := xml.Unmarshal([]byte(xmlMap), &root); err != nil {
+		t.Fatal(err)
+	}
+	dataEle := map[string]xDataEle{
+		"1035": {Num: "1035", Type: "AN", Min: 1, Max: 60},
+		"380":  {Num: "380", Type: "R", Min: 1, Max: 15},
+	}
+	c := &comparer{prefix: "837 A", dataEle: dataEle}
+	c.loop("ST", &tr.Root, stLoop(&root))
+	want := []string{
+		"837 A ST: loop 2010AB out of order: ours child 4, pyx12 child 2",
+		"837 A ST ST[837] ST03: usage ours N, pyx12 S",
+		"837 A ST/2010AA NM1[85]: max use ours 1, pyx12 2",
+		"837 A ST/2010AA NM1[85] NM102: usage ours S, pyx12 R",
+		"837 A ST/2010AA NM1[85] NM102: length ours 1-35, pyx12 1-60",
+		"837 A ST/2400: repeat ours 50, pyx12 >1",
+		"837 A ST/2400 SV1[HC] SV101 SV101-1: codes: pyx12 also WK",
+		"837 A ST/2400 SV1[HC] SV101 SV101-1: codes: ours also ER",
+		"837 A ST/2400: segment DTP missing from ours",
+	}
+	if diff := cmp.Diff(want, c.diffs); diff != "" {
+		t.Errorf("differences mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestComparerNormalizes checks the two repairs of pyx12's X212 map: SE after
+// the ST loop, and HL loops nested differently from ours.
+func TestComparerNormalizes(t *testing.T) {
+	const dict = testDict + `element 628 AN 1 12 "Hierarchical ID Number"
+segment HL "Hierarchical Level" 628
+`
+	const table = `transaction 277 A "T"
+segment ST R 1
+  ST01 R codes=277
+loop 2000A R >1
+  segment HL R 1
+    HL01 R
+  loop 2000B R >1
+    segment HL R 1
+      HL01 R
+    loop 2000C S >1
+      segment HL R 1
+        HL01 R
+    end
+  end
+end
+segment SE R 1
+`
+	const xmlMap = `<transaction xid="X"><loop xid="GS_LOOP">
+<loop xid="ST_LOOP" type="explicit"><usage>R</usage>
+  <segment xid="ST"><usage>R</usage><max_use>1</max_use>
+    <element xid="ST01"><data_ele>143</data_ele><usage>R</usage><seq>01</seq><valid_codes><code>277</code></valid_codes></element>
+  </segment>
+  <loop xid="2000A"><usage>R</usage><repeat>&gt;1</repeat>
+    <segment xid="HL"><usage>R</usage><max_use>1</max_use><element xid="HL01"><data_ele>628</data_ele><usage>R</usage><seq>01</seq></element></segment>
+    <loop xid="2000B"><usage>R</usage><repeat>&gt;1</repeat>
+      <segment xid="HL"><usage>R</usage><max_use>1</max_use><element xid="HL01"><data_ele>628</data_ele><usage>R</usage><seq>01</seq></element></segment>
+    </loop>
+  </loop>
+  <loop xid="AREA" type="wrapper">
+    <loop xid="2000C"><usage>R</usage><repeat>&gt;1</repeat>
+      <segment xid="HL"><usage>R</usage><max_use>1</max_use><element xid="HL01"><data_ele>628</data_ele><usage>R</usage><seq>01</seq></element></segment>
+    </loop>
+  </loop>
+</loop>
+<loop xid="AREA3" type="wrapper"><segment xid="SE"><usage>R</usage><max_use>1</max_use></segment></loop>
+</loop></transaction>`
+	set, err := compileText(dict, table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, _ := set.Lookup("277", "A")
+	var root xNode
+	if err := xml.Unmarshal([]byte(xmlMap), &root); err != nil {
+		t.Fatal(err)
+	}
+	for _, flattenHL := range []bool{false, true} {
+		c := &comparer{prefix: "277 A", flattenHL: flattenHL}
+		c.loop("ST", &tr.Root, stLoop(&root))
+		var want []string
+		if !flattenHL {
+			want = []string{
+				"277 A ST/2000A/2000B: loop 2000C not in pyx12",
+				"277 A ST: loop 2000C missing from ours",
+			}
+		} else {
+			want = []string{"277 A ST/2000C: usage ours S, pyx12 R"}
+		}
+		if diff := cmp.Diff(want, c.diffs); diff != "" {
+			t.Errorf("flattenHL=%t: differences mismatch (-want +got):\n%s", flattenHL, diff)
+		}
+	}
 }
