@@ -165,4 +165,19 @@ func TestBrowserStopTheLine(t *testing.T) {
 	shot("08-my-work")
 	do("queues", chromedp.Navigate(f.ts.URL+"/queues"), chromedp.WaitVisible(css(`h1`)))
 	shot("09-queues")
+
+	// The exceptions' owner finds them in their work, after the manager logs out.
+	clickLoad("log out", `.whoami button[type=submit]`)
+	do("log in as the owner",
+		chromedp.WaitVisible(css(`#username`)),
+		chromedp.SendKeys(css(`#username`), "fd"),
+		chromedp.SendKeys(css(`#password`), testPassword),
+	)
+	clickLoad("submit login", `form.form button[type=submit]`)
+	do("my work", chromedp.Navigate(f.ts.URL+"/work"), chromedp.WaitVisible(css(`table.table`)))
+	shot("10-owner-work")
+	work := text(`table.table tbody`)
+	if n := strings.Count(work, "resolve exception on ready_to_bill/"); n != 3 {
+		t.Errorf("the owner's work lists %d exceptions, want 3:\n%s", n, work)
+	}
 }

@@ -22,6 +22,12 @@ const (
 var funcs = template.FuncMap{
 	"stageTitle": func(st claimgate.Stage) string { return st.Title() },
 	"stageNum":   func(st claimgate.Stage) int { return st.Number() },
+	"stageShort": func(st claimgate.Stage) string {
+		if v, ok := stageShort[st]; ok {
+			return v
+		}
+		return st.Title()
+	},
 	"zoneTitle": func(z claimgate.Zone) string {
 		switch z {
 		case claimgate.FrontEnd:
@@ -86,9 +92,32 @@ var funcs = template.FuncMap{
 	},
 	"blockingCount": func(rep workflow.Report) int { return len(rep.Blocking()) },
 	"worklist": func(items []workRow, csrf, next, empty string) map[string]any {
-		return map[string]any{"Items": items, "CSRF": csrf, "Next": next, "Empty": empty}
+		// My work leaves out the owner column: it is always the reader.
+		return map[string]any{"Items": items, "CSRF": csrf, "Next": next, "Empty": empty, "Mine": next == "/work"}
 	},
 	"excForm": excForm,
+}
+
+// stageShort are the chain picture's labels: short, with soft hyphens
+// (U+00AD) where a long word may break in a narrow box.
+var stageShort = map[claimgate.Stage]string{
+	claimgate.Intake:             "Intake",
+	claimgate.Registration:       "Regis\u00adtration",
+	claimgate.Eligibility:        "Eligi\u00adbility",
+	claimgate.Authorization:      "Authori\u00adzation",
+	claimgate.FinancialClearance: "Financial clearance",
+	claimgate.Encounter:          "Encoun\u00adter",
+	claimgate.Documentation:      "Documen\u00adtation",
+	claimgate.Coding:             "Coding / charges",
+	claimgate.ClaimBuild:         "Claim build",
+	claimgate.Scrub:              "Scrub / edits",
+	claimgate.Submission:         "Submis\u00adsion",
+	claimgate.Adjudication:       "Adjudi\u00adcation",
+	claimgate.Posting:            "Posting",
+	claimgate.Denials:            "Denials",
+	claimgate.ARFollowUp:         "A/R follow-up",
+	claimgate.PatientBalance:     "Patient balance",
+	claimgate.Closed:             "Closed",
 }
 
 // excFormData fills one exception form on the case page.

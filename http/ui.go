@@ -2,6 +2,7 @@ package http
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -25,6 +26,7 @@ type base struct {
 
 // uiError is a refusal shown on a page: the message and every named problem.
 type uiError struct {
+	Title   string // what was refused, e.g. "Move to 6. Encounter refused"
 	Status  int
 	Msg     string
 	Details []string
@@ -330,6 +332,17 @@ func (s *Server) queuesPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	now, u := s.now(), userFrom(r)
+	// Every stage's queue is listed, empty or not, so the page shows the
+	// whole chain's load.
+	seen := map[string]bool{}
+	for _, q := range qs {
+		seen[q.Queue] = true
+	}
+	for _, st := range claimgate.Stages {
+		if st.OwnerRole() != "" && !seen[st.Queue()] {
+			qs = append(qs, claimgate.QueueSummary{Queue: st.Queue()})
+		}
+	}
 	rows := make([]queueRow, 0, len(qs))
 	for _, q := range qs {
 		row := queueRow{Queue: q.Queue, Title: queueTitle(q.Queue), Role: queueRole(q.Queue), Open: q.Open, Owner: d.UserName(q.DefaultOwner), Oldest: "—", CanClaim: q.Open > 0 && s.canClaim(u, q.Queue)}
@@ -621,24 +634,55 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 	return nil
 }
 
+// eventDetails is the part of an event's Data the timeline reads; unknown
+// or missing fields leave the plain title.
+type eventDetails struct {
+	Exception int64  `json:"exception"`
+	Gate      string `json:"gate"`
+	Item      string `json:"item"`
+	Owner     int64  `json:"owner"`
+	FromOwner int64  `json:"from_owner"`
+	Queue     string `json:"queue"`
+}
+
 // eventTitle says what an event was, in a few words.
 func eventTitle(e claimgate.Event, d *directory) string {
+	var x eventDetails
+	if e.Data != "" {
+		json.Unmarshal([]byte(e.Data), &x) // best effort: the title falls back to the kind
+	}
 	switch e.Kind {
 	case claimgate.EventCaseCreated:
 		return "Case opened"
 	case claimgate.EventCaseMoved:
 		return "Moved " + e.From.Title() + " → " + e.To.Title()
 	case claimgate.EventExceptionLogged:
+		if x.Gate != "" {
+			t := fmt.Sprintf("Exception #%d logged on %s/%s", x.Exception, x.Gate, x.Item)
+			if x.Owner != 0 {
+				t += ", owner " + d.UserName(x.Owner)
+			}
+			return t
+		}
 		return "Exception logged"
 	case claimgate.EventExceptionResolved:
+		if x.Exception != 0 {
+			return fmt.Sprintf("Exception #%d resolved", x.Exception)
+		}
 		return "Exception resolved"
 	case claimgate.EventWorkAssigned:
 		return "Work assigned"
 	case claimgate.EventWorkReassigned:
+		if x.Owner != 0 {
+			return "Work reassigned to " + d.UserName(x.Owner)
+		}
 		return "Work reassigned"
 	case claimgate.EventWorkCompleted:
 		return "Work completed"
 	case claimgate.EventWorkClaimed:
+		if x.Queue != "" {
+			return "Work claimed from the " + x.Queue + " queue"
+		}
 		return "Work claimed"
 	}
 	return e.Kind
@@ -646,8 +690,9 @@ func eventTitle(e claimgate.Event, d *directory) string {
 
 // refuse re-renders the case page with a refused form's error; errors that
 // are not refusals (internal ones) take the error page.
-func (s *Server) refuse(w http.ResponseWriter, r *http.Request, err error) error {
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, title string, err error) error {
 	e := s.toUIError(r, err)
+	e.Title = title
 	return s.renderCase(w, r, e.Status, e)
 }
 
@@ -665,7 +710,11 @@ func (s *Server) moveForm(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		s.log.InfoContext(r.Context(), "move refused", "case_id", id, "from", from, "to", to, "user_id", userFrom(r).ID, "kind", claimgate.ErrorKind(err).String())
-		return s.refuse(w, r, err)
+		title := "Move refused"
+		if to.Valid() {
+			title = fmt.Sprintf("Move to %d. %s refused", to.Number(), to.Title())
+		}
+		return s.refuse(w, r, title, err)
 	}
 	s.auditChange(r, "move", caseObject(id))
 	s.log.InfoContext(r.Context(), "case moved", "case_id", id, "from", from, "to", to, "user_id", userFrom(r).ID)
@@ -699,7 +748,7 @@ func (s *Server) exceptionForm(w http.ResponseWriter, r *http.Request) error {
 		if claimgate.ErrorKind(err) == claimgate.NotFound || claimgate.ErrorKind(err) == claimgate.Internal {
 			return err
 		}
-		return s.refuse(w, r, err)
+		return s.refuse(w, r, "Exception not logged", err)
 	}
 	s.auditChange(r, "create", "exception/"+strconv.FormatInt(e.ID, 10))
 	redirect(w, r, "/cases/"+strconv.FormatInt(id, 10)+"#gates", "exception")
@@ -721,7 +770,7 @@ func (s *Server) resolveForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		// Re-render the exception's case with the refusal.
 		r.SetPathValue("id", strconv.FormatInt(e.CaseID, 10))
-		return s.refuse(w, r, err)
+		return s.refuse(w, r, fmt.Sprintf("Exception #%d not resolved", id), err)
 	}
 	s.auditChange(r, "resolve", "exception/"+strconv.FormatInt(id, 10))
 	redirect(w, r, "/cases/"+strconv.FormatInt(e.CaseID, 10)+"#exceptions", "resolved")
@@ -758,6 +807,7 @@ func (s *Server) createUserForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		req.Password = ""
 		e := s.toUIError(r, err)
+		e.Title = "User not created"
 		return s.renderUsers(w, r, e.Status, e, req)
 	}
 	redirect(w, r, "/admin/users", "user")

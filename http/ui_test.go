@@ -119,7 +119,7 @@ func TestCasePage(t *testing.T) {
 		`data-testid="case-stage">5. Financial Clearance<`,
 		`data-testid="case-owner">Frankie Desk<`,
 		`data-testid="case-in-stage">1h 35m<`,
-		`<li class="stage current" aria-current="step" title="Financial Clearance">`,
+		`<li class="stage current" aria-current="step" title="5. Financial Clearance">`,
 		`id="block-ready_to_bill-eligibility"`,
 		`id="block-ready_to_bill-authorization"`,
 		`id="block-ready_to_bill-patient_responsibility"`,
