@@ -1,0 +1,418 @@
+package ack
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/claimgate/claimgate/x12"
+	"github.com/claimgate/claimgate/x12/validate"
+)
+
+// Options say how For numbers and dates the acknowledgment.
+type Options struct {
+	// ControlNumber is the ISA13 and GS06 of the acknowledgment (1 to
+	// 999999999); zero means 1. The 999s are numbered 0001, 0002...
+	ControlNumber int
+	// Now is the date and time of the acknowledgment; zero means time.Now().
+	Now time.Time
+}
+
+// For reads an X12 file and returns the acknowledgment we send back for it,
+// in one interchange addressed from the file's receiver to its sender:
+//
+//   - a TA1 for each interchange that asked for one (ISA14 1) or whose
+//     envelope is wrong, with TA104 A, E (accepted, with a note such as 001
+//     for an IEA02 that differs from ISA13) or R (rejected: ISA fields that
+//     are not valid, a missing IEA, input that cannot be read);
+//   - for each functional group of an interchange not rejected, a 999:
+//     per transaction set IK5 A (accepted), E (accepted, the situational
+//     rules noted errors) or R (rejected: the set breaks its guide's table or
+//     envelope), with an IK3 for each segment in error and an IK4 for each
+//     element; AK9 with the counts.
+//
+// Findings of severity Warning are not reported. The error is non-nil only
+// when the input yields nothing to acknowledge (it does not start with a
+// readable ISA) or fn cannot read it (I/O).
+func For(r io.Reader, opts Options) (*Interchange, error) {
+	if opts.ControlNumber <= 0 {
+		opts.ControlNumber = 1
+	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	b := &builder{opts: opts}
+	sr := x12.NewSetReader(x12.NewReader(r))
+	var readErr error
+	for {
+		ts, err := sr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			readErr = err
+			break
+		}
+		b.set(ts)
+	}
+	envErrs := sr.Errors()
+	if b.first == nil {
+		if readErr != nil {
+			return nil, fmt.Errorf("ack: nothing to acknowledge: %w", readErr)
+		}
+		return nil, errors.New("ack: no transaction set to acknowledge")
+	}
+	return b.finish(envErrs, readErr), nil
+}
+
+type builder struct {
+	opts   Options
+	first  *x12.InterchangeHeader
+	groups []*groupAck
+	isas   []x12.InterchangeHeader // every interchange seen, in order
+}
+
+type groupAck struct {
+	isa    string // ISA13 of its interchange
+	header x12.GroupHeader
+	sets   []SetResponse
+}
+
+func (b *builder) set(ts *x12.TransactionSet) {
+	if b.first == nil {
+		h := ts.Interchange
+		b.first = &h
+	}
+	if n := len(b.isas); n == 0 || b.isas[n-1].Pos != ts.Interchange.Pos {
+		b.isas = append(b.isas, ts.Interchange)
+	}
+	var g *groupAck
+	if n := len(b.groups); n > 0 && b.groups[n-1].header.Pos == ts.Group.Pos && b.groups[n-1].isa == ts.Interchange.ControlNumber {
+		g = b.groups[n-1]
+	} else {
+		g = &groupAck{isa: ts.Interchange.ControlNumber, header: ts.Group}
+		b.groups = append(b.groups, g)
+	}
+	root, findings := validate.Transaction(ts)
+	g.sets = append(g.sets, response(ts, root, findings))
+}
+
+// response builds the 2000 loop for one set.
+func response(ts *x12.TransactionSet, root *validate.Loop, findings []validate.Finding) SetResponse {
+	sr := SetResponse{ID: ts.ID, ControlNumber: ts.ControlNumber}
+	if len(ts.Segments) > 0 {
+		sr.Version = string(ts.Segments[0].Element(3))
+	}
+	claims := claimRanges(root)
+	rejected, noted := false, false
+	var setCodes []string
+	addCode := func(c string) {
+		for _, x := range setCodes {
+			if x == c {
+				return
+			}
+		}
+		setCodes = append(setCodes, c)
+	}
+	byPos := map[int]int{} // set position of an element error's IK3 → index in sr.Errors
+	for _, f := range findings {
+		if f.Severity != validate.Error {
+			continue
+		}
+		if f.Level == validate.SetLevel {
+			if f.Code == "" {
+				continue // "more findings not reported"
+			}
+			rejected = true
+			addCode(f.Code)
+			continue
+		}
+		if f.Rule != "" {
+			noted = true
+		} else {
+			rejected = true
+		}
+		loop := f.Loop
+		if loop == "ST" {
+			loop = ""
+		}
+		if f.Level == validate.SegmentLevel {
+			sr.Errors = append(sr.Errors, SegmentError{SegmentID: f.SegmentID, Position: f.SetPos, Loop: loop, Code: f.Code,
+				Context: claims.context(f.SetPos)})
+			continue
+		}
+		i, ok := byPos[f.SetPos]
+		if !ok {
+			sr.Errors = append(sr.Errors, SegmentError{SegmentID: f.SegmentID, Position: f.SetPos, Loop: loop, Code: validate.CodeElementErrors,
+				Context: claims.context(f.SetPos)})
+			i = len(sr.Errors) - 1
+			byPos[f.SetPos] = i
+		}
+		if len(sr.Errors[i].Elements) < 99 {
+			sr.Errors[i].Elements = append(sr.Errors[i].Elements, ElementError{
+				Position: f.Element, Component: f.Component, Repetition: f.Repetition, DataElement: f.DataElement, Code: f.Code,
+			})
+		}
+	}
+	switch {
+	case rejected:
+		sr.Status = "R"
+		if len(sr.Errors) > 0 {
+			addCode(validate.CodeSegmentsInError)
+		}
+	case noted:
+		sr.Status = "E"
+		addCode("I5")
+	default:
+		sr.Status = "A"
+	}
+	if len(setCodes) > 5 {
+		setCodes = setCodes[:5]
+	}
+	sr.Codes = setCodes
+	return sr
+}
+
+// claimRange is the set positions of one 837 claim (2300 and below) and
+// its patient control number, CLM01.
+type claimRange struct {
+	from, to int
+	clm01    string
+}
+
+type claimList []claimRange
+
+// claimRanges finds the claims of an 837, for the CTX business unit the
+// 999 guide requires for errors inside a claim.
+func claimRanges(root *validate.Loop) claimList {
+	var out claimList
+	var walk func(l *validate.Loop)
+	walk = func(l *validate.Loop) {
+		if l.ID == "2300" && len(l.Segments) > 0 && l.Segments[0].ID == "CLM" {
+			from, to := span(l)
+			out = append(out, claimRange{from, to, string(l.Segments[0].Element(1))})
+			return
+		}
+		for _, c := range l.Loops {
+			walk(c)
+		}
+	}
+	walk(root)
+	return out
+}
+
+func span(l *validate.Loop) (from, to int) {
+	from, to = 1<<30, 0
+	for _, s := range l.Segments {
+		from, to = min(from, s.SetPos), max(to, s.SetPos)
+	}
+	for _, c := range l.Loops {
+		f, t := span(c)
+		from, to = min(from, f), max(to, t)
+	}
+	return from, to
+}
+
+func (cl claimList) context(pos int) []Context {
+	for _, c := range cl {
+		if pos >= c.from && pos <= c.to && c.clm01 != "" {
+			return []Context{{Name: "CLM01", Value: c.clm01}}
+		}
+	}
+	return nil
+}
+
+// finish assembles the acknowledgment interchange.
+func (b *builder) finish(envErrs []*x12.ParseError, readErr error) *Interchange {
+	now := b.opts.Now
+	ctl := fmt.Sprintf("%09d", b.opts.ControlNumber%1000000000)
+	src := b.first
+	ic := &Interchange{Header: x12.InterchangeHeader{
+		AuthQualifier: "00", SecurityQualifier: "00",
+		SenderQualifier: src.ReceiverQualifier, SenderID: src.ReceiverID,
+		ReceiverQualifier: src.SenderQualifier, ReceiverID: src.SenderID,
+		Date: x12.FormatShortDate(now), Time: x12.FormatTime(now), Version: "00501",
+		ControlNumber: ctl, AckRequested: "0", Usage: usage(src.Usage),
+		Delims: x12.DefaultDelimiters,
+	}}
+	rejected := map[string]bool{}
+	for i, isa := range b.isas {
+		next := 1 << 62
+		if i+1 < len(b.isas) {
+			next = b.isas[i+1].Pos
+		}
+		t := ta1(isa, envErrs, next, i+1 == len(b.isas) && readErr != nil)
+		if t.Status == "R" {
+			rejected[isa.ControlNumber] = true
+		}
+		if t.Status != "A" || isa.AckRequested == "1" {
+			ic.TA1s = append(ic.TA1s, t)
+		}
+	}
+	var acks []Ack999
+	for _, g := range b.groups {
+		if rejected[g.isa] {
+			continue
+		}
+		acks = append(acks, b.ack999(g, envErrs, len(acks)+1))
+	}
+	if len(acks) > 0 {
+		gs := b.groups[0].header
+		ic.Groups = []Group{{
+			Header: x12.GroupHeader{FunctionalID: "FA", SenderCode: gs.ReceiverCode, ReceiverCode: gs.SenderCode,
+				Date: x12.FormatDate(now), Time: x12.FormatTime(now), ControlNumber: fmt.Sprint(b.opts.ControlNumber % 1000000000),
+				Agency: "X", Version: Version},
+			Acks: acks,
+		}}
+	}
+	return ic
+}
+
+func usage(u string) string {
+	if u == "P" {
+		return "P"
+	}
+	return "T"
+}
+
+// ta1 decides the TA1 of interchange isa from the envelope problems found
+// between its ISA and the next interchange's.
+func ta1(isa x12.InterchangeHeader, envErrs []*x12.ParseError, next int, truncated bool) TA1 {
+	t := TA1{ControlNumber: isa.ControlNumber, Date: isa.Date, Time: isa.Time, Status: "A", Note: "000"}
+	set := func(status, note string) {
+		// R wins over E; the first note of the worst status stays.
+		if t.Status == "R" || t.Status == status {
+			return
+		}
+		t.Status, t.Note = status, note
+	}
+	for _, e := range envErrs {
+		if e.Segment < isa.Pos || e.Segment >= next {
+			continue
+		}
+		switch e.SegmentID {
+		case "ISA":
+			if e.Err == x12.ErrMissingTrailer {
+				set("R", "023")
+				continue
+			}
+			if e.Element == 11 {
+				// A 4010-style ISA11 (U) is common; the Reader copes.
+				set("E", "022")
+			} else if note, ok := isaNotes[e.Element]; ok {
+				set("R", note)
+			} else {
+				set("R", "022")
+			}
+		case "IEA":
+			switch {
+			case errors.Is(e.Err, x12.ErrControlNumberMismatch):
+				set("E", "001")
+			case errors.Is(e.Err, x12.ErrCountMismatch), e.Element == 1:
+				set("E", "021")
+			default:
+				set("R", "022")
+			}
+		}
+	}
+	if truncated {
+		set("R", "023")
+	}
+	return t
+}
+
+// isaNotes maps an ISA element with a bad value to its TA105 note.
+var isaNotes = map[int]string{
+	1: "010", 2: "011", 3: "012", 4: "013", 5: "005", 6: "006", 7: "007", 8: "008",
+	9: "014", 10: "015", 12: "017", 13: "018", 14: "019", 15: "020", 16: "027",
+}
+
+// ack999 builds the 999 for one functional group.
+func (b *builder) ack999(g *groupAck, envErrs []*x12.ParseError, n int) Ack999 {
+	a := Ack999{
+		ControlNumber: fmt.Sprintf("%04d", n), Version: Version,
+		FunctionalID: g.header.FunctionalID, GroupControl: g.header.ControlNumber, GroupVersion: g.header.Version,
+		Sets: g.sets, Received: len(g.sets), Included: len(g.sets),
+	}
+	for _, s := range g.sets {
+		if s.Status == "A" || s.Status == "E" {
+			a.Accepted++
+		}
+	}
+	addErr := func(c string) {
+		for _, x := range a.GroupErrors {
+			if x == c {
+				return
+			}
+		}
+		if len(a.GroupErrors) < 5 {
+			a.GroupErrors = append(a.GroupErrors, c)
+		}
+	}
+	groupRejected := false
+	for _, e := range envErrs {
+		switch {
+		case e.SegmentID == "GS" && e.Segment == g.header.Pos:
+			switch {
+			case errors.Is(e.Err, x12.ErrMissingTrailer):
+				addErr("3")
+			case errors.Is(e.Err, x12.ErrVersion):
+				addErr("2")
+				groupRejected = true
+			case e.Element == 6:
+				addErr("6")
+			}
+		case e.SegmentID == "GE" && e.Segment > g.header.Pos && (e.Element == 1 || e.Element == 2) && b.geOf(g, e.Segment):
+			if e.Element == 2 {
+				addErr("4")
+			} else {
+				addErr("5")
+				if v, err := atoi(e.Detail); err == nil {
+					a.Included = v
+				}
+			}
+		}
+	}
+	switch {
+	case groupRejected || a.Accepted == 0:
+		a.Status = "R"
+	case a.Accepted < a.Received:
+		a.Status = "P"
+	case len(a.GroupErrors) > 0:
+		a.Status = "E"
+	default:
+		a.Status = "A"
+		for _, s := range g.sets {
+			if s.Status == "E" {
+				a.Status = "E"
+			}
+		}
+	}
+	return a
+}
+
+// geOf reports whether the GE at pos closes group g: it is the first group
+// header after g that is later than pos.
+func (b *builder) geOf(g *groupAck, pos int) bool {
+	for _, o := range b.groups {
+		if o.header.Pos > g.header.Pos && o.header.Pos < pos {
+			return false
+		}
+	}
+	return true
+}
+
+// atoi reads the count at the start of a count-mismatch detail such as
+// "transaction set count 2 does not match 1 transaction sets counted".
+func atoi(detail string) (int, error) {
+	f := strings.Fields(detail)
+	for _, w := range f {
+		var n int
+		if _, err := fmt.Sscanf(w, "%d", &n); err == nil {
+			return n, nil
+		}
+	}
+	return 0, errors.New("no number")
+}
