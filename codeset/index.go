@@ -1,0 +1,269 @@
+package codeset
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/claimgate/claimgate"
+)
+
+// Index answers questions about codes on a date of service from loaded
+// sets. It is read-only once built and safe for concurrent use.
+//
+// Which set judges a date of service: the sets of a kind are grouped by
+// their From date into generations (the parts CMS splits one NCCI quarter
+// into share a From and are joined). A date of service is judged by the
+// newest generation that has begun on that date, so the FY2023 ICD-10-CM
+// file judges claims from 2022-10-01 on, and FY2022 those before. Code sets
+// arrive once a year or a quarter, late: a date after the newest loaded set
+// has ended is still judged by that set, and the result says so (a billing
+// office would rather code against last year's list, flagged, than be
+// stopped); likewise a date before the oldest loaded set is judged by the
+// oldest. Within the judging generation a code's own dates (the HCPCS added
+// and termination dates, the NCCI effective and deletion dates) apply.
+//
+// A code missing from the judging generation but present in a later one is
+// not yet effective; present only in earlier ones, it has expired after the
+// last of them.
+type Index struct {
+	kinds map[Kind]*kindIndex
+}
+
+type kindIndex struct {
+	kind   Kind
+	gens   []generation
+	codes  map[string][]occ
+	edits  map[pair][]editOcc
+	limits map[string][]limitOcc
+}
+
+// generation is the sets of one kind that share a From date.
+type generation struct {
+	from, to day    // to is the latest To of its sets
+	version  string // their versions, joined with "+"
+	leaves   []string
+}
+
+type occ struct {
+	gen      int32
+	from, to day
+	code     *Code
+}
+
+type pair struct{ c1, c2 string }
+
+type editOcc struct {
+	gen  int32
+	edit *Edit
+}
+
+type limitOcc struct {
+	gen   int32
+	limit *Limit
+}
+
+// NewIndex builds an index over sets. A code listed twice in one
+// generation keeps its first listing.
+func NewIndex(sets ...*Set) *Index {
+	ix := &Index{kinds: map[Kind]*kindIndex{}}
+	byKind := map[Kind][]*Set{}
+	for _, s := range sets {
+		byKind[s.Kind] = append(byKind[s.Kind], s)
+	}
+	for kind, ss := range byKind {
+		slices.SortStableFunc(ss, func(a, b *Set) int { return cmp.Compare(fromDay(a.From), fromDay(b.From)) })
+		ki := &kindIndex{kind: kind, codes: map[string][]occ{}, edits: map[pair][]editOcc{}, limits: map[string][]limitOcc{}}
+		for _, s := range ss {
+			from := fromDay(s.From)
+			if n := len(ki.gens); n == 0 || ki.gens[n-1].from != from {
+				ki.gens = append(ki.gens, generation{from: from, to: toDay(s.To), version: s.Version})
+			} else {
+				g := &ki.gens[n-1]
+				g.to = max(g.to, toDay(s.To))
+				g.version += "+" + s.Version
+			}
+			gi := int32(len(ki.gens) - 1)
+			for i := range s.Codes {
+				c := &s.Codes[i]
+				o := ki.codes[c.Code]
+				if n := len(o); n > 0 && o[n-1].gen == gi {
+					continue
+				}
+				ki.codes[c.Code] = append(o, occ{gen: gi, from: fromDay(c.From), to: toDay(c.To), code: c})
+				if c.Billable && (kind == ICD10CM || kind == ICD10PCS) {
+					ki.gens[gi].leaves = append(ki.gens[gi].leaves, c.Code)
+				}
+			}
+			for i := range s.Edits {
+				e := &s.Edits[i]
+				k := pair{e.Column1, e.Column2}
+				ki.edits[k] = append(ki.edits[k], editOcc{gi, e})
+			}
+			for i := range s.Limits {
+				m := &s.Limits[i]
+				o := ki.limits[m.Code]
+				if n := len(o); n > 0 && o[n-1].gen == gi {
+					continue
+				}
+				ki.limits[m.Code] = append(o, limitOcc{gi, m})
+			}
+		}
+		for i := range ki.gens {
+			slices.Sort(ki.gens[i].leaves)
+		}
+		ix.kinds[kind] = ki
+	}
+	return ix
+}
+
+// judge returns the generation that judges day d: the newest that has
+// begun, or the oldest when none has. A zero date of service is judged by
+// the newest.
+func (ki *kindIndex) judge(d day, zero bool) int {
+	n := len(ki.gens)
+	if zero {
+		return n - 1
+	}
+	for i := n - 1; i > 0; i-- {
+		if ki.gens[i].from <= d {
+			return i
+		}
+	}
+	return 0
+}
+
+// Validate judges code, of kind, on the date of service dos. It allocates
+// nothing when code is already canonical; the message is built only when
+// asked for (Result.Message).
+func (ix *Index) Validate(kind Kind, code string, dos claimgate.Date) Result {
+	r := Result{Status: BadFormat, Kind: kind, Input: code, Date: dos}
+	c, ok := Normalize(kind, code)
+	r.Code = c
+	if !ok || !kind.IsCodeList() {
+		return r
+	}
+	if kind == CPT {
+		r.Status = Valid
+		return r
+	}
+	ki := ix.kinds[kind]
+	if ki == nil || len(ki.gens) == 0 {
+		r.Status = Unknown
+		return r
+	}
+	r.ki = ki
+	d := dayOf(dos)
+	g := ki.judge(d, dos.IsZero())
+	r.gen, r.at = int32(g), int32(g)
+	r.Version = ki.gens[g].version
+	occs := ki.codes[c]
+	if len(occs) == 0 {
+		r.Status = Unknown
+		return r
+	}
+	for i := range occs {
+		o := &occs[i]
+		switch {
+		case o.gen < int32(g):
+			continue
+		case o.gen > int32(g):
+			// Only in a later generation: not yet effective.
+			r.Status, r.Effective, r.at = NotYetEffective, dateOf(ki.gens[o.gen].from), o.gen
+			return r
+		}
+		r.code = o.code
+		switch {
+		case o.code.Deactivated:
+			r.Status = Expired
+		case !dos.IsZero() && d < o.from:
+			r.Status, r.Effective = NotYetEffective, dateOf(o.from)
+		case !dos.IsZero() && d > o.to:
+			r.Status, r.Ended = Expired, dateOf(o.to)
+		case !o.code.Billable:
+			r.Status = NotBillable
+		default:
+			r.Status = Valid
+		}
+		return r
+	}
+	// Only in earlier generations: expired after the last of them.
+	last := occs[len(occs)-1].gen
+	end := min(ki.gens[last+1].from-1, ki.gens[last].to)
+	r.Status, r.Ended, r.at = Expired, dateOf(end), last
+	return r
+}
+
+// Has reports whether the index holds any set of kind.
+func (ix *Index) Has(kind Kind) bool {
+	ki := ix.kinds[kind]
+	return ki != nil && len(ki.gens) > 0
+}
+
+// PTPEdit returns the NCCI procedure-to-procedure edit in force on dos
+// between the two codes, in either order: the edit's Column1 and Column2
+// say which code pays and which is denied. An edit whose modifier
+// indicator is 9 is never in force.
+func (ix *Index) PTPEdit(code1, code2 string, dos claimgate.Date) (Edit, bool) {
+	ki := ix.kinds[PTP]
+	if ki == nil || len(ki.gens) == 0 {
+		return Edit{}, false
+	}
+	a, _ := Normalize(PTP, code1)
+	b, _ := Normalize(PTP, code2)
+	d := dayOf(dos)
+	g := int32(ki.judge(d, dos.IsZero()))
+	for _, k := range [2]pair{{a, b}, {b, a}} {
+		for _, o := range ki.edits[k] {
+			e := o.edit
+			if o.gen != g || e.Modifier == '9' {
+				continue
+			}
+			if dos.IsZero() || (fromDay(e.From) <= d && d <= toDay(e.To)) {
+				return *e, true
+			}
+		}
+	}
+	return Edit{}, false
+}
+
+// MUE returns the medically unlikely edit for code on dos, if the table
+// that judges dos has one.
+func (ix *Index) MUE(code string, dos claimgate.Date) (Limit, bool) {
+	ki := ix.kinds[MUE]
+	if ki == nil || len(ki.gens) == 0 {
+		return Limit{}, false
+	}
+	c, _ := Normalize(MUE, code)
+	g := int32(ki.judge(dayOf(dos), dos.IsZero()))
+	for _, o := range ki.limits[c] {
+		if o.gen == g {
+			return *o.limit, true
+		}
+	}
+	return Limit{}, false
+}
+
+// Lookup returns the code as the set that judges dos lists it.
+func (ix *Index) Lookup(kind Kind, code string, dos claimgate.Date) (Code, bool) {
+	r := ix.Validate(kind, code, dos)
+	if r.code == nil {
+		return Code{}, false
+	}
+	return *r.code, true
+}
+
+// leaves returns up to n billable codes below the header c in generation
+// g, the shortest (most general) first.
+func (ki *kindIndex) leaves(g int32, c string, n int) (out []string, more bool) {
+	l := ki.gens[g].leaves
+	var below []string
+	for i, _ := slices.BinarySearch(l, c); i < len(l) && strings.HasPrefix(l[i], c); i++ {
+		below = append(below, l[i])
+	}
+	slices.SortStableFunc(below, func(a, b string) int { return cmp.Compare(len(a), len(b)) })
+	if len(below) > n {
+		return below[:n], true
+	}
+	return below, false
+}
