@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,8 +42,18 @@ func mustCompileBuiltin() *Set {
 // Lookup returns the built-in table for transaction set st01 (ST01, "835")
 // of implementation guide version (ST03 or GS08, "005010X221A1"). A version
 // also matches a table's aliases (005010X222A2 reads with the X222A1 table).
-// The tables are shared: callers must not modify them.
+// When the table has a Variant (the 278), it is one of several for (st01,
+// version): read the element it names and call LookupVariant. The tables are
+// shared: callers must not modify them.
 func Lookup(st01, version string) (*Transaction, bool) { return builtin.Lookup(st01, version) }
+
+// LookupVariant returns the built-in table for transaction set st01 of guide
+// version whose Variant element allows value: the 278 request (BHT02 13) or
+// response (BHT02 11). A transaction without variants is returned whatever
+// value is.
+func LookupVariant(st01, version, value string) (*Transaction, bool) {
+	return builtin.LookupVariant(st01, version, value)
+}
 
 // All returns the built-in transaction tables, ordered by ID then version.
 func All() []*Transaction { return builtin.All() }
@@ -77,14 +88,34 @@ func findSegment(l *Loop, id string) *Segment {
 type Set struct {
 	transactions []*Transaction
 	interchange  *Transaction
-	byVersion    map[string]*Transaction // "835 005010X221A1"
+	// byVersion holds the tables of "835 005010X221A1": one, or several
+	// variants (the 278 request and response), in file name order.
+	byVersion map[string][]*Transaction
 }
 
 // Lookup returns the table for transaction set st01 of guide version,
-// matching the table's version or one of its aliases.
+// matching the table's version or one of its aliases. When the table has a
+// Variant, it is one of several for (st01, version): read the element that
+// Variant names and call LookupVariant for the right one.
 func (s *Set) Lookup(st01, version string) (*Transaction, bool) {
-	t, ok := s.byVersion[st01+" "+version]
-	return t, ok
+	ts := s.byVersion[st01+" "+version]
+	if len(ts) == 0 {
+		return nil, false
+	}
+	return ts[0], true
+}
+
+// LookupVariant returns the table for transaction set st01 of guide version
+// whose Variant element allows value (the 278 request for BHT02 13). A
+// transaction without variants is returned whatever value is.
+func (s *Set) LookupVariant(st01, version, value string) (*Transaction, bool) {
+	ts := s.byVersion[st01+" "+version]
+	for _, t := range ts {
+		if t.Variant == "" || slices.Contains(t.VariantCodes, value) {
+			return t, true
+		}
+	}
+	return nil, false
 }
 
 // All returns the set's transaction tables, ordered by ID then version.
@@ -129,8 +160,9 @@ func Compile(dicts, tables fs.FS) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	set := &Set{byVersion: make(map[string]*Transaction)}
-	where := make(map[string]string) // lookup key or "interchange" → file that defines it
+	set := &Set{byVersion: make(map[string][]*Transaction)}
+	var interchangeFile string
+	files := make(map[*Transaction]string) // table → file that defines it
 	var errs []error
 	for _, name := range names {
 		data, err := fs.ReadFile(tables, name)
@@ -144,28 +176,31 @@ func Compile(dicts, tables fs.FS) (*Set, error) {
 			continue
 		}
 		if interchange {
-			if f, ok := where["interchange"]; ok {
-				errs = append(errs, &TableError{File: name, Msg: "second interchange table (first in " + f + ")"})
+			if interchangeFile != "" {
+				errs = append(errs, &TableError{File: name, Msg: "second interchange table (first in " + interchangeFile + ")"})
 				continue
 			}
-			where["interchange"] = name
+			interchangeFile = name
 			set.interchange = t
 			continue
 		}
 		dup := false
 		for _, v := range append([]string{t.Version}, t.Aliases...) {
 			key := t.ID + " " + v
-			if f, ok := where[key]; ok {
-				errs = append(errs, &TableError{File: name, Msg: fmt.Sprintf("transaction %s version %s already defined in %s", t.ID, v, f)})
-				dup = true
+			for _, other := range set.byVersion[key] {
+				if conflict, why := variantConflict(t, other); conflict {
+					errs = append(errs, &TableError{File: name, Msg: fmt.Sprintf("transaction %s version %s already defined in %s%s", t.ID, v, files[other], why)})
+					dup = true
+				}
 			}
 		}
 		if dup {
 			continue
 		}
+		files[t] = name
 		for _, v := range append([]string{t.Version}, t.Aliases...) {
-			where[t.ID+" "+v] = name
-			set.byVersion[t.ID+" "+v] = t
+			key := t.ID + " " + v
+			set.byVersion[key] = append(set.byVersion[key], t)
 		}
 		set.transactions = append(set.transactions, t)
 	}
@@ -180,6 +215,24 @@ func Compile(dicts, tables fs.FS) (*Set, error) {
 		return a.Version < b.Version
 	})
 	return set, nil
+}
+
+// variantConflict reports whether t and other, defined for the same
+// transaction and version, cannot both be, and why: they can when they are
+// variants told apart by the same element with no code in common.
+func variantConflict(t, other *Transaction) (bool, string) {
+	switch {
+	case t.Variant == "" && other.Variant == "":
+		return true, ""
+	case t.Variant != other.Variant:
+		return true, fmt.Sprintf(" (variants must name the same element: %q and %q)", t.Variant, other.Variant)
+	}
+	for _, code := range t.VariantCodes {
+		if slices.Contains(other.VariantCodes, code) {
+			return true, fmt.Sprintf(" (both variants allow %s %s)", t.Variant, code)
+		}
+	}
+	return false, ""
 }
 
 // Dictionaries.
@@ -439,7 +492,33 @@ func compileTable(d *dictionary, file, text string) (*Transaction, bool, error) 
 	if n := ch[len(ch)-1]; n.Segment == nil || n.Segment.ID != last {
 		return nil, false, c.fail("%s does not end with segment %s", c.kind, last)
 	}
+	if c.t.Variant != "" {
+		codes, err := variantCodes(c.t)
+		if err != nil {
+			return nil, false, c.fail("%v", err)
+		}
+		c.t.VariantCodes = codes
+	}
 	return c.t, c.kind == "interchange", nil
+}
+
+// variantCodes returns the codes of t's Variant element, which must be in a
+// segment of the root loop before its first loop.
+func variantCodes(t *Transaction) ([]string, error) {
+	segID, pos, _ := splitElementRef(t.Variant)
+	for _, n := range t.Root.Children {
+		if n.Loop != nil {
+			break
+		}
+		if n.Segment.ID != segID {
+			continue
+		}
+		if pos < 1 || pos > len(n.Segment.Elements) || len(n.Segment.Elements[pos-1].Codes) == 0 {
+			return nil, fmt.Errorf("variant %s has no codes in segment %s", t.Variant, segID)
+		}
+		return n.Segment.Elements[pos-1].Codes, nil
+	}
+	return nil, fmt.Errorf("variant %s: no segment %s before the first loop", t.Variant, segID)
 }
 
 func (c *tableCompiler) directive(toks []token) error {
@@ -493,6 +572,21 @@ func (c *tableCompiler) directive(toks []token) error {
 			return c.fail("alias %s repeats a version", v)
 		}
 		c.t.Aliases = append(c.t.Aliases, v)
+		return nil
+	case "variant":
+		if c.kind != "transaction" {
+			return c.fail("variant in an interchange table")
+		}
+		if len(toks) != 2 || toks[1].quoted || !isElementRef(toks[1].text) || strings.Contains(toks[1].text, "-") {
+			return c.fail("want: variant ELEMENT (BHT02)")
+		}
+		if c.t.Variant != "" {
+			return c.fail("second variant line")
+		}
+		if len(c.t.Root.Children) > 0 {
+			return c.fail("variant after the first segment")
+		}
+		c.t.Variant = toks[1].text
 		return nil
 	case "segment":
 		if err := c.closeSegment(); err != nil {

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -286,6 +287,7 @@ func FuzzCompile(f *testing.F) {
 	f.Add(testDict, "interchange 00501 \"I\"\nsegment ISA R 1\nloop GS S >1\nsegment GS R 1\nend\nsegment IEA R 1\n")
 	f.Add(testDict, "transaction 999 A \"T\"\nsegment ST R 1\nwrapper W S 1\nloop 2000 S >1\nsegment SV1 R 1\nSV101 R repeat=10\nSV101-1 R key codes=\"A B\",C\nend\nend\nsegment SE R 1\n")
 	f.Add(testDict, "transaction 837 A \"T\"\nsegment ST R 1\nloop 2000 R 1\nend\n")
+	f.Add(testDict, variantTable("NM101", "13"))
 	f.Fuzz(func(t *testing.T, dict, table string) {
 		set, err := Compile(fstest.MapFS{"d.txt": {Data: []byte(dict)}}, fstest.MapFS{"t.tr3": {Data: []byte(table)}})
 		if err != nil {
@@ -302,4 +304,83 @@ func FuzzCompile(f *testing.F) {
 			wellFormed(tr) // must not panic
 		}
 	})
+}
+
+// variantTable is a 278-like table told apart from its sibling by NM101.
+func variantTable(variant, codes string) string {
+	v := ""
+	if variant != "" {
+		v = "variant " + variant + "\n"
+	}
+	return "transaction 278 005010X217 \"T " + codes + "\"\n" + v +
+		"segment ST R 1\n  ST01 R codes=278\nsegment NM1 R 1\n  NM101 R codes=" + codes +
+		"\nloop 2000 R 1\n  segment SV1 R 1\nend\nsegment SE R 1\n"
+}
+
+func TestCompileVariants(t *testing.T) {
+	dicts := fstest.MapFS{"d.txt": {Data: []byte(testDict)}}
+	set, err := Compile(dicts, fstest.MapFS{
+		"a.tr3": {Data: []byte(variantTable("NM101", "13"))},
+		"b.tr3": {Data: []byte(variantTable("NM101", "11,12"))},
+	})
+	if err != nil {
+		t.Fatalf("Compile: %v", err)
+	}
+	for _, tt := range []struct {
+		value, want string
+	}{
+		{"13", "T 13"},
+		{"11", "T 11,12"},
+		{"12", "T 11,12"},
+		{"99", ""},
+	} {
+		got, ok := set.LookupVariant("278", "005010X217", tt.value)
+		if name := ""; ok != (tt.want != "") || ok && got.Name != tt.want {
+			if ok {
+				name = got.Name
+			}
+			t.Errorf("LookupVariant(278, 005010X217, %s) = %q, %t; want %q", tt.value, name, ok, tt.want)
+		}
+	}
+	if got, ok := set.Lookup("278", "005010X217"); !ok || got.Variant != "NM101" {
+		t.Errorf("Lookup(278, 005010X217) = %v, %t; want a table with Variant NM101", got, ok)
+	}
+	if got := len(set.All()); got != 2 {
+		t.Errorf("len(All()) = %d, want 2", got)
+	}
+	// A transaction without variants is found whatever the value.
+	set, err = compileText(testDict, testTable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := set.LookupVariant("837", "005010X222A1", "anything"); !ok {
+		t.Errorf("LookupVariant(837, 005010X222A1, anything) found nothing")
+	}
+
+	errTests := []struct {
+		name string
+		a, b string
+		want string
+	}{
+		{"overlapping codes", variantTable("NM101", "13,11"), variantTable("NM101", "11"),
+			"b.tr3: transaction 278 version 005010X217 already defined in a.tr3 (both variants allow NM101 11)"},
+		{"one without variant", variantTable("NM101", "13"), variantTable("", "11"),
+			`b.tr3: transaction 278 version 005010X217 already defined in a.tr3 (variants must name the same element: "" and "NM101")`},
+		{"variant without codes", variantTable("NM102", "13"), variantTable("NM102", "11"),
+			"a.tr3: variant NM102 has no codes in segment NM1\nb.tr3: variant NM102 has no codes in segment NM1"},
+		{"variant segment in a loop", variantTable("SV101", "13"), variantTable("SV101", "11"),
+			"a.tr3: variant SV101: no segment SV1 before the first loop\nb.tr3: variant SV101: no segment SV1 before the first loop"},
+		{"variant after a segment", strings.Replace(variantTable("", "13"), "segment NM1", "variant NM101\nsegment NM1", 1), variantTable("NM101", "11"),
+			"a.tr3:4: variant after the first segment"},
+		{"variant of a component", strings.Replace(variantTable("", "13"), "segment ST", "variant NM101-1\nsegment ST", 1), variantTable("NM101", "11"),
+			"a.tr3:2: want: variant ELEMENT (BHT02)"},
+	}
+	for _, tt := range errTests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Compile(dicts, fstest.MapFS{"a.tr3": {Data: []byte(tt.a)}, "b.tr3": {Data: []byte(tt.b)}})
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("Compile error = %v, want %q", err, tt.want)
+			}
+		})
+	}
 }

@@ -152,6 +152,12 @@ type Transaction struct {
 	// 005010X222A2 for 005010X222A1.
 	Aliases []string
 	Name    string
+	// Variant names the element that tells this table apart from others with
+	// the same ID and version ("BHT02": the 278 request has 13, the response
+	// 11); empty when there are none. VariantCodes are its codes in this
+	// table.
+	Variant      string
+	VariantCodes []string
 	// Root is the ST loop: ST first, SE last, with the transaction's loops in
 	// between.
 	Root Loop
