@@ -419,6 +419,17 @@ func (s *Server) complete(r *http.Request, id int64, note string) error {
 	if it.Status != claimgate.WorkOpen {
 		return claimgate.Errorf(claimgate.Conflict, "work item %d is already %s", id, it.Status)
 	}
+	if it.CaseID != 0 {
+		// The open item of the case's current stage is how the case has an
+		// owner: it is handed on by moving the case, not completed.
+		c, err := s.store.Case(r.Context(), it.CaseID)
+		if err != nil {
+			return err
+		}
+		if stageWork(it, c) {
+			return claimgate.Errorf(claimgate.Conflict, "work item %d is case %d's work at %s: move the case on to hand it over", id, c.ID, c.Stage)
+		}
+	}
 	if err := s.store.CompleteWorkItem(r.Context(), id, u.ID, strings.TrimSpace(note), s.now().UTC()); err != nil {
 		return err
 	}
@@ -518,4 +529,9 @@ func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.writeJSON(w, r, http.StatusCreated, toUser(u))
+}
+
+// stageWork reports whether w is the work of case c at its current stage.
+func stageWork(w claimgate.WorkItem, c claimgate.Case) bool {
+	return w.ExceptionID == 0 && w.Queue == c.Stage.Queue() && w.Stage == c.Stage
 }

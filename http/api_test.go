@@ -507,16 +507,26 @@ func TestWorkAndQueues(t *testing.T) {
 		t.Errorf("mgr's work = %+v", mine)
 	}
 
-	// Complete: the new owner may; twice is a conflict.
-	res = mgr.do("POST", fmt.Sprintf("/api/work/%d/complete", item), nil)
+	// The stage's own item is handed on by a move, never completed: the
+	// case would be left without an owner.
+	if p := mgr.do("POST", fmt.Sprintf("/api/work/%d/complete", item), nil).problem(t); p.Status != 409 || !strings.Contains(p.Detail, "move the case on") {
+		t.Errorf("complete the stage's item: %+v", p)
+	}
+	// Other work: its owner or a manager may complete it; a stranger may
+	// not; twice is a conflict.
+	follow := fmt.Sprintf("/api/work/%d/complete", f.followID)
+	if p := auth.do("POST", follow, nil).problem(t); p.Status != 403 {
+		t.Errorf("complete by a stranger: %+v", p)
+	}
+	res = fd.do("POST", follow, completeRequest{Note: "estimate explained"})
 	res.decode(t, &w)
 	if res.status != 200 || w.Status != claimgate.WorkDone {
 		t.Fatalf("complete: %d %s", res.status, res.body)
 	}
-	if p := mgr.do("POST", fmt.Sprintf("/api/work/%d/complete", item), completeRequest{Note: "again"}).problem(t); p.Status != 409 {
+	if p := mgr.do("POST", follow, completeRequest{Note: "again"}).problem(t); p.Status != 409 {
 		t.Errorf("complete twice: %+v", p)
 	}
-	if !f.hasAudit(f.users["mgr"].ID, "complete", fmt.Sprintf("work/%d", item)) || !f.hasAudit(f.users["fd"].ID, "reassign", fmt.Sprintf("work/%d", item)) {
+	if !f.hasAudit(f.users["fd"].ID, "complete", fmt.Sprintf("work/%d", f.followID)) || !f.hasAudit(f.users["fd"].ID, "reassign", fmt.Sprintf("work/%d", item)) {
 		t.Errorf("work changes not audited")
 	}
 

@@ -49,6 +49,8 @@ type fixture struct {
 	logs   *syncBuffer
 	users  map[string]claimgate.User
 	caseID int64 // a case at financial_clearance, its Ready-to-Bill items eligibility, authorization, patient_responsibility pending
+	// followID is fd's follow_up work item on the case, beside the stage's own.
+	followID int64
 }
 
 type syncBuffer struct {
@@ -129,6 +131,11 @@ func newFixture(t *testing.T) *fixture {
 	}
 	f.caseID = c.ID
 	f.clock.Add(95 * time.Minute)
+	// Work beside the stage's own: done by completing it, not by a move.
+	follow := claimgate.WorkItem{CaseID: c.ID, Stage: claimgate.FinancialClearance, Queue: "follow_up", Reason: "call the patient about the estimate",
+		OwnerID: fd.ID, Due: f.clock.Now().Add(24 * time.Hour), Status: claimgate.WorkOpen, CreatedAt: f.clock.Now(), UpdatedAt: f.clock.Now()}
+	must("CreateWorkItem", st.CreateWorkItem(ctx, &follow, mgr.ID))
+	f.followID = follow.ID
 
 	f.srv, err = NewServer(Config{Store: st, Workflow: f.wf, Logger: slog.New(slog.NewTextHandler(f.logs, nil)), Now: f.clock.Now})
 	if err != nil {

@@ -86,7 +86,11 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	http.Redirect(w, r, "/work", http.StatusSeeOther)
+	target := "/work"
+	if done := r.URL.Query().Get("done"); flashes[done] != "" {
+		target += "?done=" + done
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
 	return nil
 }
 
@@ -230,12 +234,13 @@ func (d *directory) caseAndPatient(id int64) (claimgate.Case, claimgate.Patient,
 // workRow is a work item as a list shows it.
 type workRow struct {
 	claimgate.WorkItem
-	Case    claimgate.Case
-	Patient string
-	Owner   string
-	Age     string
-	DueIn   string
-	Overdue bool
+	Case      claimgate.Case
+	StageWork bool // the case's work at its stage: done by moving the case
+	Patient   string
+	Owner     string
+	Age       string
+	DueIn     string
+	Overdue   bool
 }
 
 func (s *Server) workRows(d *directory, items []claimgate.WorkItem) ([]workRow, error) {
@@ -248,7 +253,7 @@ func (s *Server) workRows(d *directory, items []claimgate.WorkItem) ([]workRow, 
 			if err != nil {
 				return nil, fmt.Errorf("work item %d: %w", it.ID, err)
 			}
-			row.Case, row.Patient = c, patientName(p)
+			row.Case, row.Patient, row.StageWork = c, patientName(p), stageWork(it, c)
 		}
 		if !it.Due.IsZero() {
 			if it.Due.Before(now) {

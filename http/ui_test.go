@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/claimgate/claimgate"
 )
 
 // loginForm logs in through the HTML form, as a browser does.
@@ -242,20 +244,31 @@ func TestWorkForms(t *testing.T) {
 	f := newFixture(t)
 	fd := f.loginForm("fd")
 	page := fd.get("/work")
-	m := regexp.MustCompile(`action="/work/(\d+)/complete"`).FindStringSubmatch(page.body)
-	if m == nil || !strings.Contains(page.body, "Testwood, Jordan") {
-		t.Fatalf("My work lacks the financial clearance item")
+	for _, want := range []string{
+		fmt.Sprintf(`action="/work/%d/complete"`, f.followID),        // follow-up work is completed here
+		fmt.Sprintf(`href="/cases/%d#move">Work case</a>`, f.caseID), // stage work is done by moving the case
+		"Testwood, Jordan", "call the patient about the estimate", "2 open items",
+	} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("My work lacks %q", want)
+		}
 	}
-	res := fd.form("/work/"+m[1]+"/reassign", url.Values{"owner_id": {fmt.Sprint(f.users["mgr"].ID)}, "next": {"/work"}})
+	items, err := f.store.WorkItems(t.Context(), claimgate.WorkFilter{OwnerID: f.users["fd"].ID, Queue: "financial_clearance"})
+	if err != nil || len(items) != 1 {
+		t.Fatalf("fd's financial_clearance items: %v, %v", items, err)
+	}
+	res := fd.form(fmt.Sprintf("/work/%d/reassign", items[0].ID), url.Values{"owner_id": {fmt.Sprint(f.users["mgr"].ID)}, "next": {"/work"}})
 	if res.status != http.StatusSeeOther || res.header.Get("Location") != "/work?done=reassigned" {
 		t.Fatalf("reassign: %d %q", res.status, res.header.Get("Location"))
 	}
-	if page := fd.get("/work"); !strings.Contains(page.body, "No open work is assigned to you.") {
-		t.Errorf("item still on fd's list after reassignment")
+	if page := fd.get("/work?done=reassigned"); !strings.Contains(page.body, "1 open item,") || !strings.Contains(page.body, "Work item reassigned.") {
+		t.Errorf("fd's list after reassignment: %.2000s", page.body)
 	}
-	mgr := f.loginForm("mgr")
-	res = mgr.form("/work/"+m[1]+"/complete", url.Values{"next": {"https://evil.example/"}})
+	res = fd.form(fmt.Sprintf("/work/%d/complete", f.followID), url.Values{"next": {"https://evil.example/"}})
 	if res.status != http.StatusSeeOther || res.header.Get("Location") != "/?done=completed" {
 		t.Errorf("complete: %d %q", res.status, res.header.Get("Location"))
+	}
+	if page := fd.get("/work"); !strings.Contains(page.body, "No open work is assigned to you.") {
+		t.Errorf("fd still has work")
 	}
 }
