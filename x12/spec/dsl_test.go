@@ -251,9 +251,16 @@ func TestCompileDuplicates(t *testing.T) {
 func TestBuiltin(t *testing.T) {
 	for _, tr := range All() {
 		for _, v := range append([]string{tr.Version}, tr.Aliases...) {
-			got, ok := Lookup(tr.ID, v)
-			if !ok || got != tr {
-				t.Errorf("Lookup(%s, %s) = %v, %t; want the %s table", tr.ID, v, got, ok, tr.Version)
+			if tr.Variant == "" {
+				if got, ok := Lookup(tr.ID, v); !ok || got != tr {
+					t.Errorf("Lookup(%s, %s) = %v, %t; want the %s table", tr.ID, v, got, ok, tr.Version)
+				}
+				continue
+			}
+			for _, code := range tr.VariantCodes {
+				if got, ok := LookupVariant(tr.ID, v, code); !ok || got != tr {
+					t.Errorf("LookupVariant(%s, %s, %s) = %v, %t; want the %q table", tr.ID, v, code, got, ok, tr.Name)
+				}
 			}
 		}
 	}
