@@ -282,6 +282,10 @@ func (s *Server) apiMyWork(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Work reasons are free text a user may have written about the patient.
+	if err := s.auditRead(r, "work/mine"); err != nil {
+		return err
+	}
 	return s.writeJSON(w, r, http.StatusOK, toWorkList(items, s.now()))
 }
 
@@ -320,6 +324,9 @@ func (s *Server) apiQueueItems(w http.ResponseWriter, r *http.Request) error {
 	}
 	items, err := s.store.WorkItems(r.Context(), claimgate.WorkFilter{Queue: r.PathValue("queue"), Status: st, Limit: 500})
 	if err != nil {
+		return err
+	}
+	if err := s.auditRead(r, "queue/"+r.PathValue("queue")); err != nil {
 		return err
 	}
 	return s.writeJSON(w, r, http.StatusOK, toWorkList(items, s.now()))

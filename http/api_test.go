@@ -443,6 +443,8 @@ func TestReadsAreAudited(t *testing.T) {
 		{fmt.Sprintf("/api/cases/%d", f.caseID), fmt.Sprintf("case/%d", f.caseID)},
 		{fmt.Sprintf("/api/cases/%d/gates", f.caseID), fmt.Sprintf("case/%d/gates", f.caseID)},
 		{"/api/cases", "cases"},
+		{"/api/work/mine", "work/mine"},
+		{"/api/queues/intake/items", "queue/intake"},
 		{fmt.Sprintf("/cases/%d", f.caseID), fmt.Sprintf("case/%d", f.caseID)},
 		{"/cases", "cases"},
 		{"/work", "work/mine"},
