@@ -426,10 +426,12 @@ func (p *parser) service(l *validate.Loop) Service {
 }
 
 // EnvelopeOf returns the envelope of ts as a Remittance keeps it: without
-// positions and offsets.
+// positions and offsets, and with the delimiters Write will use (an
+// interchange without a repetition separator gets one).
 func EnvelopeOf(ts *x12.TransactionSet) Envelope {
 	isa, gs := ts.Interchange, ts.Group
 	isa.Pos, isa.Offset = 0, 0
+	isa.Delims = writeDelimiters(isa.Delims)
 	gs.Pos, gs.Offset = 0, 0
 	return Envelope{Interchange: isa, Group: gs, Control: ts.ControlNumber}
 }

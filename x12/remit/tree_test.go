@@ -1,6 +1,8 @@
 package remit
 
 import (
+	"slices"
+
 	"github.com/claimgate/claimgate/x12"
 	"github.com/claimgate/claimgate/x12/spec"
 	"github.com/claimgate/claimgate/x12/validate"
@@ -28,14 +30,14 @@ func buildTree(ts *x12.TransactionSet) *validate.Loop {
 			f := stack[depth]
 			for i := f.next; i < len(f.kids); i++ {
 				n := f.kids[i]
-				if n.Segment != nil && matches(n.Segment, s) {
+				if n.Segment != nil && treeMatches(n.Segment, s) {
 					stack = stack[:depth+1]
 					f.loop.Segments = append(f.loop.Segments, s)
 					f.next = i
 					placed = true
 					break
 				}
-				if n.Loop != nil && matches(firstSegment(n.Loop), s) {
+				if n.Loop != nil && treeMatches(firstSegment(n.Loop), s) {
 					stack = stack[:depth+1]
 					l := &validate.Loop{ID: n.Loop.ID, Spec: n.Loop, Parent: f.loop, Segments: []*x12.Segment{s}}
 					f.loop.Loops = append(f.loop.Loops, l)
@@ -77,26 +79,20 @@ func firstSegment(l *spec.Loop) *spec.Segment {
 	return nil
 }
 
-func matches(sp *spec.Segment, s *x12.Segment) bool {
+func treeMatches(sp *spec.Segment, s *x12.Segment) bool {
 	if sp == nil || sp.ID != s.ID {
 		return false
 	}
 	for _, k := range sp.Keys() {
-		if len(k.Codes) == 0 {
+		if k.IsComposite() {
+			for _, c := range k.Components {
+				if c.Key && len(c.Codes) > 0 && !slices.Contains(c.Codes, string(s.Component(k.Pos, c.Pos))) {
+					return false
+				}
+			}
 			continue
 		}
-		v := string(s.Element(k.Pos))
-		if k.IsComposite() {
-			v = string(s.Component(k.Pos, 1))
-		}
-		found := false
-		for _, c := range k.Codes {
-			if c == v {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if len(k.Codes) > 0 && !slices.Contains(k.Codes, string(s.Element(k.Pos))) {
 			return false
 		}
 	}

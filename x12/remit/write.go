@@ -19,10 +19,7 @@ func Write(w io.Writer, rs ...*Remittance) error {
 	if len(rs) == 0 {
 		return fmt.Errorf("remit: nothing to write")
 	}
-	d := rs[0].Envelope.Interchange.Delims
-	if d.Valid() != nil {
-		d = x12.DefaultDelimiters
-	}
+	d := writeDelimiters(rs[0].Envelope.Interchange.Delims)
 	xw := x12.NewWriter(w, d)
 	for i := 0; i < len(rs); {
 		isa := rs[i].Envelope.Interchange
@@ -41,9 +38,13 @@ func Write(w io.Writer, rs ...*Remittance) error {
 				return fmt.Errorf("remit: %w", err)
 			}
 			n := 0
+			seen := make(map[string]bool)
 			for i < len(rs) && rs[i].Envelope.Interchange.ControlNumber == isa.ControlNumber &&
-				rs[i].Envelope.Group.ControlNumber == gs.ControlNumber {
+				rs[i].Envelope.Group.ControlNumber == gs.ControlNumber && !seen[rs[i].Envelope.Control] {
 				n++
+				if c := rs[i].Envelope.Control; c != "" {
+					seen[c] = true
+				}
 				control := rs[i].Envelope.Control
 				if control == "" {
 					control = fmt.Sprintf("%04d", n)
@@ -55,6 +56,9 @@ func Write(w io.Writer, rs ...*Remittance) error {
 			}
 			if err := xw.EndGroup(); err != nil {
 				return fmt.Errorf("remit: %w", err)
+			}
+			if i < len(rs) && seen[rs[i].Envelope.Control] {
+				break // the same control numbers again: a new interchange, as read
 			}
 		}
 		if err := xw.EndInterchange(); err != nil {
@@ -373,4 +377,23 @@ func (o *out) service(s *Service) {
 	for _, r := range s.Remarks {
 		o.seg("LQ", r.Qualifier, r.Code)
 	}
+}
+
+// writeDelimiters returns the delimiters to write with: d when it is
+// usable, else the defaults. An interchange read without a repetition
+// separator (ISA11 "U", as in 4010) gets "^", which 5010 requires,
+// unless "^" is one of its delimiters.
+func writeDelimiters(d x12.Delimiters) x12.Delimiters {
+	if d.Valid() != nil {
+		return x12.DefaultDelimiters
+	}
+	if d.Repetition == 0 {
+		for _, c := range []byte("^|!") {
+			if !d.IsDelimiter(c) {
+				d.Repetition = c
+				break
+			}
+		}
+	}
+	return d
 }
