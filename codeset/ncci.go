@@ -118,7 +118,6 @@ func parseMUE(r io.Reader) (*Set, error) {
 	s := &Set{Kind: MUE}
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
 	cr.ReuseRecord = true
 	header := false
 	seen := map[string]int{}
