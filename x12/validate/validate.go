@@ -11,15 +11,35 @@ import (
 )
 
 // Table returns the implementation guide table for ts: by ST01 and ST03,
-// else GS08.
+// else GS08; for a guide with variants (the 278 request and response), by
+// the value of the element that tells them apart (BHT02).
 func Table(ts *x12.TransactionSet) (*spec.Transaction, bool) {
-	if t, ok := spec.Lookup(ts.ID, ts.Version); ok {
-		return t, true
-	}
-	if ts.Group.Version != "" && ts.Group.Version != ts.Version {
-		return spec.Lookup(ts.ID, ts.Group.Version)
+	for _, v := range []string{ts.Version, ts.Group.Version} {
+		t, ok := spec.Lookup(ts.ID, v)
+		if !ok {
+			continue
+		}
+		if t.Variant == "" {
+			return t, true
+		}
+		return spec.LookupVariant(ts.ID, v, variantValue(ts, t.Variant))
 	}
 	return nil, false
+}
+
+// variantValue returns the value of element ref ("BHT02") in the first
+// segment of ts with its ID.
+func variantValue(ts *x12.TransactionSet, ref string) string {
+	if len(ref) < 4 {
+		return ""
+	}
+	id, pos := ref[:len(ref)-2], int(ref[len(ref)-2]-'0')*10+int(ref[len(ref)-1]-'0')
+	for _, s := range ts.Segments {
+		if s.ID == id {
+			return string(s.Element(pos))
+		}
+	}
+	return ""
 }
 
 // Transaction validates one transaction set against its table and the
