@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -72,34 +71,8 @@ func sample(t testing.TB, dir, name string) []byte {
 	return b
 }
 
-// readAll parses every 837 in data, as ReadFile will once the validation
-// engine lands (buildTree stands in for it).
-func readAll(data []byte) ([]*Transaction, error) {
-	sr := x12.NewSetReader(x12.NewReader(bytes.NewReader(data)))
-	var out []*Transaction
-	for {
-		ts, err := sr.Next()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		tree := buildTree(ts)
-		if tree == nil {
-			return nil, fmt.Errorf("no table for %s %s", ts.ID, ts.Version)
-		}
-		t, err := Parse(tree)
-		if err != nil {
-			return nil, err
-		}
-		t.Envelope = EnvelopeOf(ts)
-		if t.Version == "" {
-			t.Version = ts.Version
-		}
-		out = append(out, t)
-	}
-}
+// readAll parses every transaction set in data with ReadFile.
+func readAll(data []byte) ([]*Transaction, error) { return ReadFile(bytes.NewReader(data)) }
 
 func write(t testing.TB, ts []*Transaction) []byte {
 	t.Helper()

@@ -2,6 +2,7 @@ package claim
 
 import (
 	"fmt"
+	"io"
 	"slices"
 	"time"
 
@@ -745,4 +746,36 @@ func (p *parser) adjudication(l *validate.Loop) LineAdjudication {
 		}
 	}
 	return a
+}
+
+// ReadFile reads every transaction set in r, validates each
+// (validate.Transaction) to get its loop tree, and parses it. Validation
+// findings do not stop it: a claim that breaks a TR3 rule still reads, if
+// its values parse; validate.Stream reports the findings. A transaction
+// set other than an 837 is an error.
+func ReadFile(r io.Reader) ([]*Transaction, error) {
+	sr := x12.NewSetReader(x12.NewReader(r))
+	var out []*Transaction
+	for {
+		ts, err := sr.Next()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("claim: %w", err)
+		}
+		if ts.ID != "837" {
+			return nil, fmt.Errorf("claim: segment %d: transaction set %s is not an 837", ts.Pos, ts.ID)
+		}
+		tree, _ := validate.Transaction(ts)
+		t, err := Parse(tree)
+		if err != nil {
+			return nil, err
+		}
+		t.Envelope = EnvelopeOf(ts)
+		if t.Version == "" {
+			t.Version = ts.Version
+		}
+		out = append(out, t)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/claimgate/claimgate/x12"
+	"github.com/claimgate/claimgate/x12/validate"
 )
 
 // big835 builds an 835 of at least size bytes: one transaction set whose
@@ -92,7 +93,7 @@ func BenchmarkParse835(b *testing.B) {
 		if err != nil && err != io.EOF {
 			b.Fatal(err)
 		}
-		tree := buildTree(ts)
+		tree, _ := validate.Transaction(ts)
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()
 		for b.Loop() {

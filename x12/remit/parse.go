@@ -2,6 +2,7 @@ package remit
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/claimgate/claimgate/x12"
 	"github.com/claimgate/claimgate/x12/validate"
@@ -434,4 +435,33 @@ func EnvelopeOf(ts *x12.TransactionSet) Envelope {
 	isa.Delims = writeDelimiters(isa.Delims)
 	gs.Pos, gs.Offset = 0, 0
 	return Envelope{Interchange: isa, Group: gs, Control: ts.ControlNumber}
+}
+
+// ReadFile reads every transaction set in r, validates each
+// (validate.Transaction) to get its loop tree, and parses it. Validation
+// findings do not stop it: a remittance that breaks a TR3 rule still
+// reads, if its values parse; validate.Stream reports the findings. A
+// transaction set other than an 835 is an error.
+func ReadFile(r io.Reader) ([]*Remittance, error) {
+	sr := x12.NewSetReader(x12.NewReader(r))
+	var out []*Remittance
+	for {
+		ts, err := sr.Next()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("remit: %w", err)
+		}
+		if ts.ID != "835" {
+			return nil, fmt.Errorf("remit: segment %d: transaction set %s is not an 835", ts.Pos, ts.ID)
+		}
+		tree, _ := validate.Transaction(ts)
+		rm, err := Parse(tree)
+		if err != nil {
+			return nil, err
+		}
+		rm.Envelope = EnvelopeOf(ts)
+		out = append(out, rm)
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -71,31 +70,8 @@ func TestSampleDefects(t *testing.T) {
 	}
 }
 
-// readAll parses every 835 in data, as ReadFile will once the validation
-// engine lands (buildTree stands in for it).
-func readAll(data []byte) ([]*Remittance, error) {
-	sr := x12.NewSetReader(x12.NewReader(bytes.NewReader(data)))
-	var out []*Remittance
-	for {
-		ts, err := sr.Next()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		tree := buildTree(ts)
-		if tree == nil {
-			return nil, fmt.Errorf("no table for %s %s", ts.ID, ts.Version)
-		}
-		r, err := Parse(tree)
-		if err != nil {
-			return nil, err
-		}
-		r.Envelope = EnvelopeOf(ts)
-		out = append(out, r)
-	}
-}
+// readAll parses every transaction set in data with ReadFile.
+func readAll(data []byte) ([]*Remittance, error) { return ReadFile(bytes.NewReader(data)) }
 
 func write(t testing.TB, rs []*Remittance) []byte {
 	t.Helper()
