@@ -309,5 +309,3 @@ func x12JSON(e *env, args []string) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(sets)
 }
-
-
