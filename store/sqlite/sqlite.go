@@ -35,6 +35,8 @@ var Dialect = sqlstore.Dialect{
 	Name:     "sqlite",
 	Time:     sqlstore.TextTime,
 	Classify: classify,
+	// Anonymous parameters in bulk inserts: see sqlstore.Dialect.
+	Placeholder: func(int) string { return "?" },
 }
 
 func classify(err error) sqlstore.ErrClass {

@@ -51,6 +51,11 @@ type Dialect struct {
 	Time func(time.Time) any
 	// Classify says what a driver error means.
 	Classify func(error) ErrClass
+	// Placeholder, if set, writes parameter n (from 1) in generated bulk
+	// statements instead of $n. The SQLite driver looks every $n or ?n up
+	// by name as it binds, which is quadratic in a statement with thousands
+	// of parameters; SQLite's anonymous ? is not.
+	Placeholder func(n int) string
 }
 
 // TextTime is a Dialect.Time for databases that keep timestamps as text: a
@@ -267,6 +272,14 @@ func splitList[T ~string](s string) []T {
 		out[i] = T(p)
 	}
 	return out
+}
+
+// placeholder returns parameter n as the dialect writes it in bulk statements.
+func (s *Store) placeholder(n int) string {
+	if s.d.Placeholder != nil {
+		return s.d.Placeholder(n)
+	}
+	return "$" + strconv.Itoa(n)
 }
 
 // limit returns a LIMIT clause for n, or "" when n is not positive.

@@ -53,6 +53,8 @@ func Run(t *testing.T, open func(t *testing.T) claimgate.Store) {
 		{"ClaimRace", func(t *testing.T, s claimgate.Store) { ClaimRace(t, s) }},
 		{"MoveAtomic", testMoveAtomic},
 		{"CreateCaseAtomic", testCreateCaseAtomic},
+		{"CodeSets", testCodeSets},
+		{"CodeSetsLoad", testCodeSetsLoad},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
