@@ -124,15 +124,25 @@ func (c *Checker) Set() *SetHeader {
 
 // Check follows one segment.
 func (c *Checker) Check(s *Segment) {
-	switch s.ID {
-	case "ISA":
+	// Inside a transaction set most segments only count; envelope
+	// segment IDs all start with G, I, S or T.
+	if id := s.ID; c.inST && id != "" && id[0] != 'S' && id[0] != 'G' && id[0] != 'I' && id[0] != 'T' {
+		c.count++
+		return
+	}
+	c.check(s)
+}
+
+func (c *Checker) check(s *Segment) {
+	switch idKeyString(s.ID) {
+	case keyISA:
 		c.closeSet(s)
 		c.closeGroup(s)
 		if c.inISA {
 			c.missing(c.isa.Pos, c.isa.Offset, "ISA", "interchange "+c.isa.ControlNumber+" has no IEA", s)
 		}
 		c.openInterchange(s)
-	case "IEA":
+	case keyIEA:
 		c.closeSet(s)
 		c.closeGroup(s)
 		if !c.inISA {
@@ -142,11 +152,11 @@ func (c *Checker) Check(s *Segment) {
 		c.inISA = false
 		c.checkCount(s, 1, c.groups, "functional group count", "groups")
 		c.checkControl(s, 2, c.isa.ControlNumber, "ISA13")
-	case "GS":
+	case keyGS:
 		c.closeSet(s)
 		c.closeGroup(s)
 		c.openGroup(s)
-	case "GE":
+	case keyGE:
 		c.closeSet(s)
 		if !c.inGS {
 			c.add(s, 0, ErrOutsideEnvelope, "GE without an open functional group (GS)")
@@ -155,10 +165,10 @@ func (c *Checker) Check(s *Segment) {
 		c.inGS = false
 		c.checkCount(s, 1, c.sets, "transaction set count", "transaction sets")
 		c.checkControl(s, 2, c.gs.ControlNumber, "GS06")
-	case "ST":
+	case keyST:
 		c.closeSet(s)
 		c.openSet(s)
-	case "SE":
+	case keySE:
 		if !c.inST {
 			c.add(s, 0, ErrOutsideEnvelope, "SE without an open transaction set (ST)")
 			return
@@ -167,7 +177,7 @@ func (c *Checker) Check(s *Segment) {
 		c.inST = false
 		c.checkCount(s, 1, c.count, "segment count", "segments")
 		c.checkControl(s, 2, c.st.ControlNumber, "ST02")
-	case "TA1":
+	case keyTA1:
 		c.closeSet(s)
 		if !c.inISA || c.inGS {
 			c.add(s, 0, ErrOutsideEnvelope, "TA1 outside an interchange or inside a functional group")

@@ -105,11 +105,18 @@ func (r *Reader) Next() (*Segment, error) {
 
 func (r *Reader) next() (*Segment, error) {
 	for {
-		if err := r.skipSpace(); err != nil {
-			return nil, err
+		// Most segments follow a terminator and at most one line feed;
+		// anything else takes the slow path.
+		if r.r < r.w && r.skip[r.buf[r.r]] {
+			r.r++
+		}
+		if r.r >= r.w || r.skip[r.buf[r.r]] || r.base == 0 && r.r == 0 {
+			if err := r.skipSpace(); err != nil {
+				return nil, err
+			}
 		}
 		var end int // index of the segment's terminator
-		isa := r.looksLikeISA()
+		isa := r.buf[r.r] == 'I' && r.looksLikeISA()
 		switch {
 		case isa:
 			var err error
@@ -141,13 +148,12 @@ func (r *Reader) next() (*Segment, error) {
 		s.Delims = r.delims
 		s.Pos = r.pos
 		s.Offset = r.base + int64(start)
-		var k uint32
 		if isa {
-			k = s.split(data, &r.ids)
+			s.split(data, &r.ids)
 		} else {
-			k = s.finish(data, &r.ids)
+			s.finish(data, &r.ids)
 		}
-		r.position(s, k)
+		r.position(s, s.key)
 		return s, nil
 	}
 }
@@ -197,9 +203,6 @@ func (r *Reader) skipSpace() error {
 // looksLikeISA reports whether the buffered input starts with "ISA" and a
 // byte that is not a letter or digit.
 func (r *Reader) looksLikeISA() bool {
-	if r.buf[r.r] != 'I' {
-		return false
-	}
 	for r.w-r.r < 4 && r.fill() {
 	}
 	b := r.buf[r.r:r.w]
@@ -275,42 +278,20 @@ func (r *Reader) scan() (int, error) {
 		max = DefaultMaxSegmentSize
 	}
 	e, t := r.delims.Element, r.delims.Segment
-	pe, pt := uint64(e)*ones, uint64(t)*ones
 	seps := r.seg.seps[:0]
 	i := 0 // bytes scanned; reading more input keeps the segment at r.r
 	for {
-		b := r.buf[r.r:r.w]
-		for ; i+8 <= len(b); i += 8 {
-			w := binary.LittleEndian.Uint64(b[i:])
-			me := match(w ^ pe)
-			if mt := match(w ^ pt); mt != 0 {
-				me &= mt&-mt - 1 // separators before the terminator
-				for ; me != 0; me &= me - 1 {
-					seps = append(seps, int32(i+bits.TrailingZeros64(me)>>3))
-				}
-				r.seg.seps = seps
-				if end := i + bits.TrailingZeros64(mt)>>3; end <= max {
-					return r.r + end, nil
-				}
+		var end int
+		end, i, seps = scanSegment(r.buf[r.r:r.w], i, e, t, seps)
+		if end >= 0 {
+			r.seg.seps = seps
+			if end > max {
 				return 0, r.tooLong(max)
 			}
-			for ; me != 0; me &= me - 1 {
-				seps = append(seps, int32(i+bits.TrailingZeros64(me)>>3))
-			}
-		}
-		for ; i < len(b); i++ {
-			if c := b[i]; c == t {
-				r.seg.seps = seps
-				if i <= max {
-					return r.r + i, nil
-				}
-				return 0, r.tooLong(max)
-			} else if c == e {
-				seps = append(seps, int32(i))
-			}
+			return r.r + end, nil
 		}
 		r.seg.seps = seps
-		if len(b) > max {
+		if i > max {
 			return 0, r.tooLong(max)
 		}
 		if !r.fill() {
@@ -331,6 +312,35 @@ func (r *Reader) tooLong(max int) error {
 	e := r.errorAt(r.pos+1, r.peekID(), ErrSegmentTooLong, fmt.Sprintf("segment is longer than %d bytes", max))
 	e.Offset = r.base + int64(r.r)
 	return e
+}
+
+// scanSegment looks for the terminator t in b from index i on, appending
+// the indexes of element separators e before it to seps. It returns the
+// terminator's index, or -1 and the length of b if there is none.
+func scanSegment(b []byte, i int, e, t byte, seps []int32) (end, next int, out []int32) {
+	pe, pt := uint64(e)*ones, uint64(t)*ones
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		me := match(w ^ pe)
+		if mt := match(w ^ pt); mt != 0 {
+			me &= mt&-mt - 1 // separators before the terminator
+			for ; me != 0; me &= me - 1 {
+				seps = append(seps, int32(i+bits.TrailingZeros64(me)>>3))
+			}
+			return i + bits.TrailingZeros64(mt)>>3, i, seps
+		}
+		for ; me != 0; me &= me - 1 {
+			seps = append(seps, int32(i+bits.TrailingZeros64(me)>>3))
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c == t {
+			return i, i, seps
+		} else if c == e {
+			seps = append(seps, int32(i))
+		}
+	}
+	return -1, i, seps
 }
 
 // peekID returns the ID of the segment at r.r if it looks like one.

@@ -30,6 +30,7 @@ type Segment struct {
 
 	raw  []byte  // the segment without its terminator
 	seps []int32 // indexes of element separators in raw, then len(raw)
+	key  uint32  // idKey(ID)
 }
 
 // ParseSegment splits raw, one segment without its terminator, with d's
@@ -41,9 +42,8 @@ func ParseSegment(raw []byte, d Delimiters) *Segment {
 	return s
 }
 
-// split sets raw, seps and ID. cache, when not nil, interns the ID. It
-// returns the ID's key (see idKey).
-func (s *Segment) split(raw []byte, cache *idCache) uint32 {
+// split sets raw, seps, ID and key. cache, when not nil, interns the ID.
+func (s *Segment) split(raw []byte, cache *idCache) {
 	seps := s.seps[:0]
 	e := s.Delims.Element
 	pat := uint64(e) * ones
@@ -59,21 +59,21 @@ func (s *Segment) split(raw []byte, cache *idCache) uint32 {
 		}
 	}
 	s.seps = seps
-	return s.finish(raw, cache)
+	s.finish(raw, cache)
 }
 
-// finish sets raw and ID, once seps holds the element separators of raw.
-func (s *Segment) finish(raw []byte, cache *idCache) uint32 {
+// finish sets raw, ID and key, once seps holds the element separators of
+// raw.
+func (s *Segment) finish(raw []byte, cache *idCache) {
 	s.raw = raw
 	s.seps = append(s.seps, int32(len(raw)))
 	id := raw[:s.seps[0]]
-	k := idKey(id)
+	s.key = idKey(id)
 	if cache != nil {
-		s.ID = cache.get(id, k)
+		s.ID = cache.get(id, s.key)
 	} else {
 		s.ID = string(id)
 	}
-	return k
 }
 
 const ones = 0x0101010101010101
@@ -227,6 +227,17 @@ func idKey(b []byte) uint32 {
 	return 0
 }
 
+// idKeyString is idKey for a string.
+func idKeyString(id string) uint32 {
+	switch len(id) {
+	case 2:
+		return 2<<24 | uint32(id[0])<<16 | uint32(id[1])<<8
+	case 3:
+		return 3<<24 | uint32(id[0])<<16 | uint32(id[1])<<8 | uint32(id[2])
+	}
+	return 0
+}
+
 // Keys of the envelope segment IDs.
 const (
 	keyISA = 3<<24 | 'I'<<16 | 'S'<<8 | 'A'
@@ -235,6 +246,7 @@ const (
 	keyGE  = 2<<24 | 'G'<<16 | 'E'<<8
 	keyST  = 2<<24 | 'S'<<16 | 'T'<<8
 	keySE  = 2<<24 | 'S'<<16 | 'E'<<8
+	keyTA1 = 3<<24 | 'T'<<16 | 'A'<<8 | '1'
 )
 
 // get returns b, whose idKey is k, as an interned string.
