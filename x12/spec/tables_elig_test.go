@@ -1,13 +1,10 @@
 package spec
 
 import (
-	"io/fs"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"testing/fstest"
 )
 
 // The facts below are ones a biller relies on when reading an eligibility
@@ -361,50 +358,32 @@ func TestTablesEligServiceTypes(t *testing.T) {
 }
 
 // The 278 request and response share ST01 278 and version 005010X217 and
-// differ by BHT02 (13 request, 11 response). Until the registry can hold two
-// tables under one (ST01, version), their tables wait in tables/ as
-// *.tr3.pending, outside the embedded set: this test compiles each on its
-// own, without its `variant` line, so they stay valid.
-var pending278 = []struct {
-	file, bht02 string
+// differ by BHT02 (13 request, 11 response): two variant tables.
+var variants278 = []struct {
+	name, bht02 string
 }{
-	{"278req.tr3.pending", "13"},
-	{"278resp.tr3.pending", "11"},
+	{"request", "13"},
+	{"response", "11"},
 }
 
-func compilePending278(t *testing.T, file string) *Transaction {
-	t.Helper()
-	data, err := os.ReadFile("tables/" + file)
-	if err != nil {
-		t.Fatal(err)
+func TestTables278Variants(t *testing.T) {
+	req, _ := LookupVariant("278", vAuth, "13")
+	resp, _ := LookupVariant("278", vAuth, "11")
+	if req == nil || resp == nil || req == resp {
+		t.Fatalf("LookupVariant(278, %s, 13/11) = %p, %p; want two different tables", vAuth, req, resp)
 	}
-	var lines []string
-	for _, line := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(strings.TrimSpace(line), "variant ") {
-			continue
-		}
-		lines = append(lines, line)
+	if _, ok := LookupVariant("278", vAuth, "01"); ok {
+		t.Error("LookupVariant(278, X217, 01) found a table; BHT02 01 is neither request nor response")
 	}
-	dicts, err := fs.Sub(dictFiles, "dict")
-	if err != nil {
-		t.Fatal(err)
-	}
-	name := strings.TrimSuffix(file, ".pending")
-	set, err := Compile(dicts, fstest.MapFS{name: {Data: []byte(strings.Join(lines, "\n"))}})
-	if err != nil {
-		t.Fatalf("%s: %v", file, err)
-	}
-	tr, ok := set.Lookup("278", vAuth)
-	if !ok {
-		t.Fatalf("%s: no 278 %s table", file, vAuth)
-	}
-	return tr
-}
-
-func TestTables278Pending(t *testing.T) {
-	for _, p := range pending278 {
-		t.Run(p.file, func(t *testing.T) {
-			tr := compilePending278(t, p.file)
+	for _, p := range variants278 {
+		t.Run(p.name, func(t *testing.T) {
+			tr, ok := LookupVariant("278", vAuth, p.bht02)
+			if !ok {
+				t.Fatalf("LookupVariant(278, %s, %s): no table", vAuth, p.bht02)
+			}
+			if tr.Variant != "BHT02" {
+				t.Errorf("Variant = %q, want BHT02", tr.Variant)
+			}
 			bht := eligSegment(t, &tr.Root, "BHT", "")
 			if got := eligElement(t, bht, "BHT02").Codes; !slices.Equal(got, []string{p.bht02}) {
 				t.Errorf("BHT02 codes = %v, want [%s]", got, p.bht02)
