@@ -127,6 +127,12 @@ func (r *Reader) next() (*Segment, error) {
 			b := r.buf[r.r:min(r.w, r.r+8)]
 			return nil, r.errorAt(r.pos+1, "", ErrNoISA, fmt.Sprintf("input starts with %q, not an ISA segment", b))
 		default:
+			// Fast path: the whole segment is in the buffer.
+			end, _, r.seg.seps = scanSegment(r.buf[r.r:r.w], 0, r.delims.Element, r.delims.Segment, r.seg.seps[:0])
+			if end >= 0 && end <= r.maxSegment() {
+				end += r.r
+				break
+			}
 			var err error
 			if end, err = r.scan(); err != nil {
 				return nil, err
@@ -273,10 +279,7 @@ func isa11(isa []byte, sep byte) (byte, bool) {
 // separators before it in r.seg.seps. It looks at eight bytes at a time,
 // and at each byte only once however the input arrives.
 func (r *Reader) scan() (int, error) {
-	max := r.MaxSegmentSize
-	if max <= 0 {
-		max = DefaultMaxSegmentSize
-	}
+	max := r.maxSegment()
 	e, t := r.delims.Element, r.delims.Segment
 	seps := r.seg.seps[:0]
 	i := 0 // bytes scanned; reading more input keeps the segment at r.r
@@ -364,10 +367,7 @@ func (r *Reader) fill() bool {
 		r.r = 0
 	}
 	if r.w == len(r.buf) {
-		max := r.MaxSegmentSize
-		if max <= 0 {
-			max = DefaultMaxSegmentSize
-		}
+		max := r.maxSegment()
 		if len(r.buf) > max+maxISALen {
 			return false // findTerminator reports the segment as too long
 		}
@@ -392,6 +392,13 @@ func (r *Reader) fill() bool {
 	}
 	r.rerr = io.ErrNoProgress
 	return false
+}
+
+func (r *Reader) maxSegment() int {
+	if r.MaxSegmentSize > 0 {
+		return r.MaxSegmentSize
+	}
+	return DefaultMaxSegmentSize
 }
 
 // setSkip fills the table of bytes skipped between segments.

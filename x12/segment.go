@@ -211,9 +211,9 @@ func (s *Segment) String() string {
 // idCache interns segment IDs so that reading a segment does not allocate
 // a string for its ID. It is an open-addressing table of the 2- and
 // 3-byte IDs seen; once full, further new IDs are allocated each time.
-type idCache struct {
-	keys [256]uint32 // 0 marks an empty slot
-	ids  [256]string
+type idCache [256]struct {
+	key uint32 // 0 marks an empty slot
+	id  string
 }
 
 // idKey packs a 2- or 3-byte ID into a number, or returns 0.
@@ -255,18 +255,17 @@ func (c *idCache) get(b []byte, k uint32) string {
 		return string(b)
 	}
 	h := (k * 0x9E3779B1) >> 24
-	if c.keys[h] == k {
-		return c.ids[h]
+	if e := &c[h]; e.key == k {
+		return e.id
 	}
 	for probe := range uint32(16) {
-		i := (h + probe) & 255
-		switch c.keys[i] {
+		e := &c[(h+probe)&255]
+		switch e.key {
 		case k:
-			return c.ids[i]
+			return e.id
 		case 0:
-			s := string(b)
-			c.keys[i], c.ids[i] = k, s
-			return s
+			e.key, e.id = k, string(b)
+			return e.id
 		}
 	}
 	return string(b)
