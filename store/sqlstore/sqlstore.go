@@ -108,9 +108,6 @@ const (
 	FaultCreateCase = "create-case:case-written"
 )
 
-// FaultPoints lists every point at which SetFault's function is called.
-var FaultPoints = []string{FaultMoveStage, FaultMoveWork, FaultMoveEvent, FaultCreateCase}
-
 func (s *Store) at(point string) error {
 	if f := s.fault.Load(); f != nil {
 		if err := (*f)(point); err != nil {

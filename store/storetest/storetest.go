@@ -16,7 +16,10 @@ import (
 )
 
 // Faulter is a Store that can fail on purpose inside its transactions (see
-// sqlstore.Store.SetFault). The atomicity tests need it.
+// sqlstore.Store.SetFault). The atomicity tests need it, and fail without
+// it: f is called with "move:stage-updated", "move:work-updated" and
+// "move:event-written" inside MoveCase, and "create-case:case-written"
+// inside CreateCase, and the change must roll back when f returns an error.
 type Faulter interface {
 	SetFault(f func(point string) error)
 }
