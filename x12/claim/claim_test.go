@@ -295,3 +295,84 @@ func isParseError(err error) bool {
 	var pe *x12.ParseError
 	return errors.As(err, &pe) && errors.Is(err, x12.ErrInvalidValue)
 }
+
+func TestParseErrors(t *testing.T) {
+	const head = "ISA*00*          *00*          *ZZ*CLAIMGATE      *ZZ*TESTCH         *260102*0930*^*00501*000000077*1*T*:~" +
+		"GS*HC*CLAIMGATE*TESTCH*20260102*0930*77*X*005010X222A1~" +
+		"ST*837*0001*005010X222A1~" +
+		"BHT*0019*00*B1*20260102*0930*CH~" +
+		"NM1*41*2*BILLING*****46*S1~PER*IC*DESK*TE*5550001000~NM1*40*2*CH*****46*R1~" +
+		"HL*1**20*1~NM1*85*2*CLINIC*****XX*1234567893~N3*1 WAY~N4*TOWN*NY*10001~REF*EI*123456789~" +
+		"HL*2*1*22*0~SBR*P*18*******CI~NM1*IL*1*DOE*JANE****MI*M1~NM1*PR*2*PLAN*****PI*P1~"
+	const tail = "SE*20*0001~GE*1*77~IEA*1*000000077~"
+	// The CLM is segment 17 of the input, the HI 18, the LX 19, the SV1 20 and the DTP 21.
+	const hi, line = "HI*ABK:J020~", "LX*1~SV1*HC:99213*100*UN*1***1~DTP*472*D8*20251201~"
+	tests := []struct {
+		name, body, want string
+	}{
+		{"charge with three decimals", "CLM*C1*100.005***11:B:1*Y*A*Y*Y~" + hi + line,
+			`claim: segment 17 (CLM): element 2: number "100.005": invalid value: more than 2 decimal places`},
+		{"line charge with three decimals", "CLM*C1*100***11:B:1*Y*A*Y*Y~" + hi + "LX*1~SV1*HC:99213*99.999*UN*1***1~",
+			`claim: segment 20 (SV1): element 2: number "99.999": invalid value: more than 2 decimal places`},
+		{"missing CLM01", "CLM**100***11:B:1*Y*A*Y*Y~" + hi + line,
+			`claim: segment 17 (CLM): element 1: claim submitter's identifier (CLM01) is required`},
+		{"missing CLM02", "CLM*C1****11:B:1*Y*A*Y*Y~" + hi + line,
+			`claim: segment 17 (CLM): element 2: total claim charge amount (CLM02) is required`},
+		{"bad service date", "CLM*C1*100***11:B:1*Y*A*Y*Y~" + hi + "LX*1~SV1*HC:99213*100*UN*1***1~DTP*472*D8*20250229~",
+			`claim: segment 21 (DTP): element 3: date "20250229": invalid value: no such day`},
+		{"range ending before it starts", "CLM*C1*100***11:B:1*Y*A*Y*Y~DTP*431*RD8*20251202-20251201~" + hi + line,
+			`claim: segment 18 (DTP): element 3: date range "20251202-20251201": invalid value: ends before it starts`},
+		{"bad date format", "CLM*C1*100***11:B:1*Y*A*Y*Y~DTP*431*D6*251201~" + hi + line,
+			`claim: segment 18 (DTP): element 3: date format "D6": want D8, RD8, DT or TM`},
+		{"bad diagnosis pointer", "CLM*C1*100***11:B:1*Y*A*Y*Y~" + hi + "LX*1~SV1*HC:99213*100*UN*1***1:X~",
+			`claim: segment 20 (SV1): element 7 component 2: diagnosis code pointer "X": want 1 to 12`},
+		{"bad HI date", "CLM*C1*100***11:B:1*Y*A*Y*Y~" + hi + "HI*BG:01:D8:20251332~" + line,
+			`claim: segment 19 (HI): element 1 component 4: date "20251332": invalid value: no such day`},
+		{"element not used in 5010", "CLM*C1*100*X**11:B:1*Y*A*Y*Y~" + hi + line,
+			`claim: segment 17 (CLM): element 3: CLM03 is not used in 5010 and cannot be kept`},
+		{"bad other payer paid amount", "CLM*C1*100***11:B:1*Y*A*Y*Y~" + hi + "SBR*P*18*******CI~AMT*D*1.234~OI***Y*P**Y~" + line,
+			`claim: segment 20 (AMT): element 2: number "1.234": invalid value: more than 2 decimal places`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := readAll([]byte(head + tt.body + tail))
+			if err == nil {
+				t.Fatalf("ReadFile = nil error, want %q", tt.want)
+			}
+			if err.Error() != tt.want {
+				t.Errorf("ReadFile error = %q, want %q", err, tt.want)
+			}
+			if !isParseError(err) {
+				t.Errorf("ReadFile error %v is not an *x12.ParseError wrapping ErrInvalidValue", err)
+			}
+		})
+	}
+}
+
+func FuzzParse837(f *testing.F) {
+	for _, s := range samples {
+		if s.name == "ims-x12_many_claims.txt" || s.name == "ims-x12_multiple_transactions.txt" {
+			continue // large: the fuzzer mutates small inputs better
+		}
+		f.Add(rawSample(f, s.dir, s.name))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		first, err := readAll(data)
+		if err != nil || len(first) == 0 {
+			return
+		}
+		var b bytes.Buffer
+		if err := Write(&b, first...); err != nil {
+			// A model read from X12 may not write back: envelope fields
+			// the Writer refuses, or values holding its delimiters.
+			return
+		}
+		second, err := readAll(b.Bytes())
+		if err != nil {
+			t.Fatalf("written 837 does not read back: %v\n%s", err, b.Bytes())
+		}
+		if diff := cmp.Diff(first, second); diff != "" {
+			t.Fatalf("parse(write(parse(f))) != parse(f) (-first +second):\n%s", diff)
+		}
+	})
+}
