@@ -332,3 +332,34 @@ func TestReaderLongSegmentSlowInput(t *testing.T) {
 		t.Fatal("reading a 512 KiB segment one byte at a time takes more than 20s")
 	}
 }
+
+// TestDifferentSeparators reads the imsweb sample written with "~" between
+// elements, "^" between components and "_" after segments, and expects the
+// same segments as the same claim written with the usual delimiters.
+func TestDifferentSeparators(t *testing.T) {
+	var odd, usual []byte
+	for _, s := range samples(t) {
+		switch s.name {
+		case "837P/ims-x12_valid_different_separators.txt":
+			odd = s.data
+		case "837P/ims-x12_valid.txt":
+			usual = s.data
+		}
+	}
+	a, b := readAll(t, odd), readAll(t, usual)
+	want := Delimiters{Element: '~', Component: '^', Segment: '_'}
+	if d := a[0].Delims; d != want {
+		t.Errorf("delimiters = %v, want %v", d, want)
+	}
+	if len(a) != len(b) || len(a) != 38 {
+		t.Fatalf("read %d and %d segments, want 38 each", len(a), len(b))
+	}
+	for i := range a {
+		if diff := cmp.Diff(shape(b[i]), shape(a[i])); diff != "" {
+			t.Errorf("segment %d (-usual +different):\n%s", i+1, diff)
+		}
+	}
+	if got := string(a[33].Component(1, 2)); a[33].ID != "SV1" || got != "478331" {
+		t.Errorf("segment 34 = %s, want SV1 with procedure 478331", a[33])
+	}
+}
