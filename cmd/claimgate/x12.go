@@ -231,8 +231,8 @@ func x12Ack(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	w := x12.NewWriter(e.stdout, x12.DefaultDelimiters)
-	w.Newline = true
+	w := x12.NewWriter(e.stdout, ic.Header.Delims)
+	w.Newline = ic.Header.Delims.Segment != '\n'
 	if err := ack.Write(w, ic); err != nil {
 		return err
 	}

@@ -217,7 +217,7 @@ func TestForGolden(t *testing.T) {
 				t.Fatalf("For: %v", err)
 			}
 			var buf bytes.Buffer
-			w := x12.NewWriter(&buf, x12.DefaultDelimiters)
+			w := x12.NewWriter(&buf, ic.Header.Delims)
 			w.Newline = true
 			if err := Write(w, ic); err != nil {
 				t.Fatal(err)

@@ -235,7 +235,7 @@ func (b *builder) finish(envErrs []*x12.ParseError, readErr error) *Interchange 
 		ReceiverQualifier: src.SenderQualifier, ReceiverID: src.SenderID,
 		Date: x12.FormatShortDate(now), Time: x12.FormatTime(now), Version: "00501",
 		ControlNumber: ctl, AckRequested: "0", Usage: usage(src.Usage),
-		Delims: x12.DefaultDelimiters,
+		Delims: replyDelimiters(src.Delims),
 	}}
 	rejected := map[string]bool{}
 	for i, isa := range b.isas {
@@ -267,7 +267,99 @@ func (b *builder) finish(envErrs []*x12.ParseError, readErr error) *Interchange 
 			Acks: acks,
 		}}
 	}
+	sanitize(ic)
 	return ic
+}
+
+// replyDelimiters are the delimiters of the acknowledgment: the sender's
+// own, with a repetition separator if they had none (a 4010-style ISA11),
+// or the defaults if theirs cannot be used.
+func replyDelimiters(d x12.Delimiters) x12.Delimiters {
+	if d.Repetition == 0 {
+		for _, c := range []byte("^!|") {
+			if c != d.Element && c != d.Component && c != d.Segment {
+				d.Repetition = c
+				break
+			}
+		}
+	}
+	if d.Valid() != nil {
+		return x12.DefaultDelimiters
+	}
+	return d
+}
+
+// sanitize removes delimiters from the values copied from the input (a
+// control number with a component separator in it), which X12 cannot
+// escape, and drops business unit contexts that would need them.
+func sanitize(ic *Interchange) {
+	d := ic.Header.Delims
+	clean := func(s *string) {
+		if d.CheckValue(*s) == nil {
+			return
+		}
+		b := []byte(*s)
+		n := 0
+		for _, c := range b {
+			if !d.IsDelimiter(c) {
+				b[n] = c
+				n++
+			}
+		}
+		*s = string(b[:n])
+	}
+	for i := range ic.TA1s {
+		t := &ic.TA1s[i]
+		clean(&t.ControlNumber)
+		clean(&t.Date)
+		clean(&t.Time)
+	}
+	h := &ic.Header
+	fit := func(s *string, width int, def string) {
+		clean(s)
+		*s = strings.TrimSpace(*s)
+		if len(*s) > width {
+			*s = (*s)[:width]
+		}
+		if *s == "" {
+			*s = def
+		}
+	}
+	fit(&h.SenderQualifier, 2, "ZZ")
+	fit(&h.ReceiverQualifier, 2, "ZZ")
+	fit(&h.SenderID, 15, "UNKNOWN")
+	fit(&h.ReceiverID, 15, "UNKNOWN")
+	for gi := range ic.Groups {
+		g := &ic.Groups[gi]
+		fit(&g.Header.SenderCode, 15, h.SenderID)
+		fit(&g.Header.ReceiverCode, 15, h.ReceiverID)
+		for ai := range g.Acks {
+			a := &g.Acks[ai]
+			clean(&a.FunctionalID)
+			clean(&a.GroupControl)
+			clean(&a.GroupVersion)
+			for si := range a.Sets {
+				s := &a.Sets[si]
+				clean(&s.ID)
+				clean(&s.ControlNumber)
+				clean(&s.Version)
+				for ei := range s.Errors {
+					e := &s.Errors[ei]
+					clean(&e.SegmentID)
+					kept := e.Context[:0]
+					for _, c := range e.Context {
+						if d.CheckValue(c.Value) == nil {
+							kept = append(kept, c)
+						}
+					}
+					e.Context = kept
+					if len(e.Context) == 0 {
+						e.Context = nil
+					}
+				}
+			}
+		}
+	}
 }
 
 func usage(u string) string {

@@ -11,6 +11,10 @@ import (
 // elements checks the elements of s against ms: usage, repetitions,
 // components, type, length and code values.
 func (w *Walker) elements(s *x12.Segment, ms *mseg, node *Loop) {
+	if w.full() {
+		w.dropped++ // not checked: nothing more would be kept
+		return
+	}
 	n := s.Len()
 	for i := range ms.elems {
 		me := &ms.elems[i]

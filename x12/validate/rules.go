@@ -46,7 +46,7 @@ func RunRules(t *spec.Transaction, root *Loop) []Finding {
 		if !applies(rule, t.ID) {
 			continue
 		}
-		r.rule = rule.Name
+		r.rule, r.n = rule.Name, 0
 		rule.Check(root, r)
 	}
 	return r.findings
@@ -64,9 +64,11 @@ func applies(r Rule, id string) bool {
 	return false
 }
 
-// A Report collects the findings of the rules.
+// A Report collects the findings of the rules, up to DefaultMaxFindings
+// for each rule.
 type Report struct {
 	rule     string
+	n        int // findings of this rule
 	version  string // the table's version: 005010X222A1...
 	findings []Finding
 }
@@ -77,6 +79,9 @@ func (r *Report) Version() string { return r.version }
 // Segment reports a problem with a whole segment s in loop l, with its IK304
 // code.
 func (r *Report) Segment(l *Loop, s *x12.Segment, code, msg string) {
+	if r.n++; r.n > DefaultMaxFindings {
+		return
+	}
 	f := segFinding(s, l, Error, code, msg)
 	f.Rule = r.rule
 	r.findings = append(r.findings, f)
@@ -85,6 +90,9 @@ func (r *Report) Segment(l *Loop, s *x12.Segment, code, msg string) {
 // Element reports a problem with element elem (component comp, 0 for the
 // whole element) of segment s in loop l, with its IK403 code.
 func (r *Report) Element(l *Loop, s *x12.Segment, elem, comp int, code, msg string) {
+	if r.n++; r.n > DefaultMaxFindings {
+		return
+	}
 	f := segFinding(s, l, Error, code, msg)
 	f.Level = ElementLevel
 	f.Element, f.Component = elem, comp

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"slices"
 
 	"github.com/claimgate/claimgate/x12"
 	"github.com/claimgate/claimgate/x12/spec"
@@ -63,7 +63,7 @@ func Transaction(ts *x12.TransactionSet) (*Loop, []Finding) {
 		findings = append(findings, RunRules(t, root)...)
 	}
 	findings = append(findings, envelopeFindings(ts, root)...)
-	sort.SliceStable(findings, func(i, j int) bool { return findings[i].SetPos < findings[j].SetPos })
+	slices.SortStableFunc(findings, func(a, b Finding) int { return a.SetPos - b.SetPos })
 	return root, findings
 }
 

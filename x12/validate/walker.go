@@ -36,7 +36,7 @@ type Walker struct {
 	earlierLoop string
 	// MaxFindings caps the findings kept; zero means DefaultMaxFindings.
 	MaxFindings int
-	dropped     int
+	dropped     int // findings not kept; once full, element checks stop
 }
 
 // DefaultMaxFindings is how many findings a Walker keeps for one set unless
@@ -283,7 +283,7 @@ func (w *Walker) End() (*Loop, []Finding) {
 		w.done = true
 	}
 	if w.dropped > 0 && w.last != nil {
-		f := segFinding(w.last, w.root, Error, "", fmt.Sprintf("%d more findings not reported", w.dropped))
+		f := segFinding(w.last, w.root, Error, "", "more findings not reported: the set has too many")
 		f.Level = SetLevel
 		w.findings = append(w.findings, f)
 		w.dropped = 0
@@ -292,15 +292,20 @@ func (w *Walker) End() (*Loop, []Finding) {
 }
 
 func (w *Walker) add(f Finding) {
-	max := w.MaxFindings
-	if max <= 0 {
-		max = DefaultMaxFindings
-	}
-	if len(w.findings) >= max {
+	if w.full() {
 		w.dropped++
 		return
 	}
 	w.findings = append(w.findings, f)
+}
+
+// full reports whether the Walker keeps no more findings.
+func (w *Walker) full() bool {
+	max := w.MaxFindings
+	if max <= 0 {
+		max = DefaultMaxFindings
+	}
+	return len(w.findings) >= max
 }
 
 // keysMatch reports whether s's key elements have one of the codes of ms.
