@@ -92,8 +92,10 @@ var funcs = template.FuncMap{
 	},
 	"blockingCount": func(rep workflow.Report) int { return len(rep.Blocking()) },
 	"worklist": func(items []workRow, csrf, next, empty string) map[string]any {
-		// My work leaves out the owner column: it is always the reader.
-		return map[string]any{"Items": items, "CSRF": csrf, "Next": next, "Empty": empty, "Mine": next == "/work"}
+		// My work leaves out the owner column (always the reader), a
+		// queue's page the queue column.
+		return map[string]any{"Items": items, "CSRF": csrf, "Next": next, "Empty": empty,
+			"Mine": next == "/work", "InQueue": strings.HasPrefix(next, "/queues/")}
 	},
 	"excForm": excForm,
 }
