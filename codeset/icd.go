@@ -21,7 +21,7 @@ const orderLayout = "order-file layout: order number 1-5, code 7-13, billable fl
 // parseOrder reads an order file of kind (ICD10CM or ICD10PCS).
 func parseOrder(kind Kind, r io.Reader) (*Set, error) {
 	s := &Set{Kind: kind}
-	seen := make(map[string]int, 1<<17)
+	seen := map[string]int{}
 	l := newLines(r)
 	for l.next() {
 		b := l.text

@@ -27,13 +27,57 @@ import (
 // not yet effective; present only in earlier ones, it has expired after the
 // last of them.
 type Index struct {
-	kinds map[Kind]*kindIndex
+	kinds [len(slots)]*kindIndex
+}
+
+// slots numbers the kinds for Index.kinds: an array is cheaper to index
+// than a map is to hash, and Validate runs once per code on every claim.
+var slots = [...]Kind{ICD10CM, ICD10PCS, HCPCS, CPT, Modifier, POS, Revenue, CARC, RARC, PTP, MUE}
+
+func slot(k Kind) int {
+	switch k {
+	case ICD10CM:
+		return 0
+	case ICD10PCS:
+		return 1
+	case HCPCS:
+		return 2
+	case CPT:
+		return 3
+	case Modifier:
+		return 4
+	case POS:
+		return 5
+	case Revenue:
+		return 6
+	case CARC:
+		return 7
+	case RARC:
+		return 8
+	case PTP:
+		return 9
+	case MUE:
+		return 10
+	}
+	return -1
+}
+
+func (ix *Index) kind(k Kind) *kindIndex {
+	if i := slot(k); i >= 0 {
+		return ix.kinds[i]
+	}
+	return nil
 }
 
 type kindIndex struct {
-	kind   Kind
-	gens   []generation
-	codes  map[string][]occ
+	kind Kind
+	gens []generation
+	// codes holds each code's first occurrence inline (one memory access
+	// for the common case of a code in one generation); later ones chain
+	// through more.
+	codes  map[string]occ
+	more   []occ
+	all    []*Code
 	edits  map[pair][]editOcc
 	limits map[string][]limitOcc
 }
@@ -45,10 +89,15 @@ type generation struct {
 	leaves   []string
 }
 
+// occ is a code's listing in one generation, with what Validate needs
+// without following a pointer.
 type occ struct {
-	gen      int32
-	from, to day
-	code     *Code
+	gen         int32
+	from, to    day
+	code        int32 // index in kindIndex.all
+	next        int32 // index in kindIndex.more of the next generation's listing; -1 if none
+	billable    bool
+	deactivated bool
 }
 
 type pair struct{ c1, c2 string }
@@ -66,14 +115,21 @@ type limitOcc struct {
 // NewIndex builds an index over sets. A code listed twice in one
 // generation keeps its first listing.
 func NewIndex(sets ...*Set) *Index {
-	ix := &Index{kinds: map[Kind]*kindIndex{}}
+	ix := &Index{}
 	byKind := map[Kind][]*Set{}
 	for _, s := range sets {
 		byKind[s.Kind] = append(byKind[s.Kind], s)
 	}
 	for kind, ss := range byKind {
 		slices.SortStableFunc(ss, func(a, b *Set) int { return cmp.Compare(fromDay(a.From), fromDay(b.From)) })
-		ki := &kindIndex{kind: kind, codes: map[string][]occ{}, edits: map[pair][]editOcc{}, limits: map[string][]limitOcc{}}
+		if slot(kind) < 0 {
+			continue
+		}
+		n := 0
+		for _, s := range ss {
+			n += len(s.Codes)
+		}
+		ki := &kindIndex{kind: kind, codes: make(map[string]occ, n), edits: map[pair][]editOcc{}, limits: map[string][]limitOcc{}}
 		for _, s := range ss {
 			from := fromDay(s.From)
 			if n := len(ki.gens); n == 0 || ki.gens[n-1].from != from {
@@ -86,11 +142,9 @@ func NewIndex(sets ...*Set) *Index {
 			gi := int32(len(ki.gens) - 1)
 			for i := range s.Codes {
 				c := &s.Codes[i]
-				o := ki.codes[c.Code]
-				if n := len(o); n > 0 && o[n-1].gen == gi {
+				if !ki.add(c, gi) {
 					continue
 				}
-				ki.codes[c.Code] = append(o, occ{gen: gi, from: fromDay(c.From), to: toDay(c.To), code: c})
 				if c.Billable && (kind == ICD10CM || kind == ICD10PCS) {
 					ki.gens[gi].leaves = append(ki.gens[gi].leaves, c.Code)
 				}
@@ -112,9 +166,39 @@ func NewIndex(sets ...*Set) *Index {
 		for i := range ki.gens {
 			slices.Sort(ki.gens[i].leaves)
 		}
-		ix.kinds[kind] = ki
+		ix.kinds[slot(kind)] = ki
 	}
 	return ix
+}
+
+// add lists c in generation g, unless g lists it already.
+func (ki *kindIndex) add(c *Code, g int32) bool {
+	o := occ{gen: g, from: fromDay(c.From), to: toDay(c.To), code: int32(len(ki.all)), next: -1,
+		billable: c.Billable, deactivated: c.Deactivated}
+	first, ok := ki.codes[c.Code]
+	if !ok {
+		ki.all = append(ki.all, c)
+		ki.codes[c.Code] = o
+		return true
+	}
+	// Find the last listing; generations are added in order.
+	last, at := first, int32(-1)
+	for last.next >= 0 {
+		at = last.next
+		last = ki.more[at]
+	}
+	if last.gen == g {
+		return false
+	}
+	ki.all = append(ki.all, c)
+	ki.more = append(ki.more, o)
+	if at < 0 {
+		first.next = int32(len(ki.more) - 1)
+		ki.codes[c.Code] = first
+	} else {
+		ki.more[at].next = int32(len(ki.more) - 1)
+	}
+	return true
 }
 
 // judge returns the generation that judges day d: the newest that has
@@ -147,7 +231,7 @@ func (ix *Index) Validate(kind Kind, code string, dos claimgate.Date) Result {
 		r.Status = Valid
 		return r
 	}
-	ki := ix.kinds[kind]
+	ki := ix.kind(kind)
 	if ki == nil || len(ki.gens) == 0 {
 		r.Status = Unknown
 		return r
@@ -157,46 +241,47 @@ func (ix *Index) Validate(kind Kind, code string, dos claimgate.Date) Result {
 	g := ki.judge(d, dos.IsZero())
 	r.gen, r.at = int32(g), int32(g)
 	r.Version = ki.gens[g].version
-	occs := ki.codes[c]
-	if len(occs) == 0 {
+	o, ok := ki.codes[c]
+	if !ok {
 		r.Status = Unknown
 		return r
 	}
-	for i := range occs {
-		o := &occs[i]
+	for {
 		switch {
-		case o.gen < int32(g):
-			continue
 		case o.gen > int32(g):
 			// Only in a later generation: not yet effective.
 			r.Status, r.Effective, r.at = NotYetEffective, dateOf(ki.gens[o.gen].from), o.gen
 			return r
+		case o.gen == int32(g):
+			r.code = ki.all[o.code]
+			switch {
+			case o.deactivated:
+				r.Status = Expired
+			case !dos.IsZero() && d < o.from:
+				r.Status, r.Effective = NotYetEffective, dateOf(o.from)
+			case !dos.IsZero() && d > o.to:
+				r.Status, r.Ended = Expired, dateOf(o.to)
+			case !o.billable:
+				r.Status = NotBillable
+			default:
+				r.Status = Valid
+			}
+			return r
 		}
-		r.code = o.code
-		switch {
-		case o.code.Deactivated:
-			r.Status = Expired
-		case !dos.IsZero() && d < o.from:
-			r.Status, r.Effective = NotYetEffective, dateOf(o.from)
-		case !dos.IsZero() && d > o.to:
-			r.Status, r.Ended = Expired, dateOf(o.to)
-		case !o.code.Billable:
-			r.Status = NotBillable
-		default:
-			r.Status = Valid
+		if o.next < 0 {
+			break
 		}
-		return r
+		o = ki.more[o.next]
 	}
 	// Only in earlier generations: expired after the last of them.
-	last := occs[len(occs)-1].gen
-	end := min(ki.gens[last+1].from-1, ki.gens[last].to)
-	r.Status, r.Ended, r.at = Expired, dateOf(end), last
+	end := min(ki.gens[o.gen+1].from-1, ki.gens[o.gen].to)
+	r.Status, r.Ended, r.at = Expired, dateOf(end), o.gen
 	return r
 }
 
 // Has reports whether the index holds any set of kind.
 func (ix *Index) Has(kind Kind) bool {
-	ki := ix.kinds[kind]
+	ki := ix.kind(kind)
 	return ki != nil && len(ki.gens) > 0
 }
 
@@ -205,7 +290,7 @@ func (ix *Index) Has(kind Kind) bool {
 // say which code pays and which is denied. An edit whose modifier
 // indicator is 9 is never in force.
 func (ix *Index) PTPEdit(code1, code2 string, dos claimgate.Date) (Edit, bool) {
-	ki := ix.kinds[PTP]
+	ki := ix.kinds[slot(PTP)]
 	if ki == nil || len(ki.gens) == 0 {
 		return Edit{}, false
 	}
@@ -230,7 +315,7 @@ func (ix *Index) PTPEdit(code1, code2 string, dos claimgate.Date) (Edit, bool) {
 // MUE returns the medically unlikely edit for code on dos, if the table
 // that judges dos has one.
 func (ix *Index) MUE(code string, dos claimgate.Date) (Limit, bool) {
-	ki := ix.kinds[MUE]
+	ki := ix.kinds[slot(MUE)]
 	if ki == nil || len(ki.gens) == 0 {
 		return Limit{}, false
 	}

@@ -246,7 +246,7 @@ type lines struct {
 
 func newLines(r io.Reader) *lines {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
+	sc.Buffer(make([]byte, 0, 4<<10), maxLine)
 	return &lines{sc: sc}
 }
 

@@ -20,7 +20,7 @@ func date(y int, m time.Month, d int) claimgate.Date {
 }
 
 // parseFile parses the file at path as kind, named as the file.
-func parseFile(t *testing.T, kind Kind, path string, opt Options) []*Set {
+func parseFile(t testing.TB, kind Kind, path string, opt Options) []*Set {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
