@@ -7,7 +7,6 @@ import (
 	"github.com/claimgate/claimgate/internal/testshared"
 )
 
-
 func loadFY2022(b *testing.B) *Set {
 	b.Helper()
 	return parseFile(b, ICD10CM, testshared.Path(b, "codesets", "icd10cm", "icd10cm-order-2022.txt"), Options{})[0]
