@@ -68,7 +68,7 @@ func applies(r Rule, id string) bool {
 // for each rule.
 type Report struct {
 	rule     string
-	n        int // findings of this rule
+	n        int    // findings of this rule
 	version  string // the table's version: 005010X222A1...
 	findings []Finding
 }

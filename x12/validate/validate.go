@@ -163,3 +163,111 @@ func Stream(r io.Reader, fn func(*SetResult) error) (envelope []*x12.ParseError,
 		}
 	}
 }
+
+// Segments validates X12 input segment by segment without keeping the
+// transaction sets in memory, for sets too large to hold: memory stays flat
+// however long the input. It checks envelopes, loop structure and elements,
+// as Transaction does, but not the situational rules, which read the loop
+// tree; and it picks a guide with variants (the 278) by version alone. fn
+// gets each set's header and findings after its SE (or when the set ends
+// without one); its error stops the reading. envelope and err are as for
+// Stream.
+func Segments(r io.Reader, fn func(h x12.SetHeader, findings []Finding) error) (envelope []*x12.ParseError, err error) {
+	rd := x12.NewReader(r)
+	var env x12.Checker
+	var (
+		w      *Walker // nil when there is no table
+		sw     *Walker // syntax checks only, when there is no table
+		h      x12.SetHeader
+		first  int // index in env.Errors() of the first problem of the set
+		inSet  bool
+	)
+	finish := func() error {
+		if !inSet {
+			return nil
+		}
+		inSet = false
+		var findings []Finding
+		root := &Loop{ID: "ST"}
+		if w != nil {
+			root, findings = w.End()
+		} else {
+			findings = sw.findings
+		}
+		ts := &x12.TransactionSet{SetHeader: h}
+		for _, e := range env.Errors()[first:] {
+			if e.SetSegment > 0 && e.Segment >= h.Pos {
+				ts.Errors = append(ts.Errors, e)
+			}
+		}
+		findings = append(findings, envelopeFindings(ts, root)...)
+		slices.SortStableFunc(findings, func(a, b Finding) int { return a.SetPos - b.SetPos })
+		return fn(h, findings)
+	}
+	for {
+		s, err := rd.Next()
+		if err == io.EOF {
+			env.End()
+			if err := finish(); err != nil {
+				return env.Errors(), err
+			}
+			return env.Errors(), nil
+		}
+		if err != nil {
+			return env.Errors(), err
+		}
+		if inSet && (s.ID == "ST" || s.ID == "GS" || s.ID == "GE" || s.ID == "ISA" || s.ID == "IEA") {
+			env.Check(s) // reports the missing SE
+			if err := finish(); err != nil {
+				return env.Errors(), err
+			}
+		} else {
+			env.Check(s)
+		}
+		if s.ID == "ST" {
+			inSet, first, w, sw = true, len(env.Errors()), nil, nil
+			h = *env.Set()
+			g := env.Group()
+			ts := &x12.TransactionSet{SetHeader: h}
+			if g != nil {
+				ts.Group = *g
+			}
+			if t, ok := Table(ts); ok {
+				w = NewWalker(t)
+				w.Discard = true
+			} else {
+				root := &Loop{ID: "ST"}
+				sw = &Walker{root: root, stack: []frame{{node: root}}}
+				f := segFinding(s, root, Error, CodeSetNotSupported,
+					fmt.Sprintf("no implementation guide table for transaction set %s version %q", h.ID, h.Version))
+				f.Level = SetLevel
+				sw.findings = []Finding{f}
+			}
+			// first excludes problems of earlier segments, but not those
+			// the ST itself has.
+			first = max(0, first-countAt(env.Errors(), s.Pos))
+		}
+		if !inSet {
+			continue
+		}
+		if w != nil {
+			w.Segment(s)
+		} else {
+			sw.syntax(s)
+		}
+		if s.ID == "SE" {
+			if err := finish(); err != nil {
+				return env.Errors(), err
+			}
+		}
+	}
+}
+
+// countAt counts the trailing problems of errs at segment pos.
+func countAt(errs []*x12.ParseError, pos int) int {
+	n := 0
+	for i := len(errs) - 1; i >= 0 && errs[i].Segment == pos; i-- {
+		n++
+	}
+	return n
+}

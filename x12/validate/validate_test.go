@@ -361,3 +361,31 @@ func samples(tb testing.TB) []sample {
 	}
 	return out
 }
+
+// TestSegmentsMatchesStream: validating segment by segment finds what
+// Transaction finds, less the situational rules, on every sample.
+func TestSegmentsMatchesStream(t *testing.T) {
+	for _, s := range samples(t) {
+		t.Run(s.name, func(t *testing.T) {
+			var want, got []Finding
+			envWant, errWant := Stream(bytes.NewReader(s.data), func(r *SetResult) error {
+				for _, f := range r.Findings {
+					if f.Rule == "" {
+						want = append(want, f)
+					}
+				}
+				return nil
+			})
+			envGot, errGot := Segments(bytes.NewReader(s.data), func(h x12.SetHeader, fs []Finding) error {
+				got = append(got, fs...)
+				return nil
+			})
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("Segments differs from Stream (-stream +segments):\n%s", diff)
+			}
+			if fmt.Sprint(envWant, errWant) != fmt.Sprint(envGot, errGot) {
+				t.Errorf("envelope: Stream %v %v, Segments %v %v", envWant, errWant, envGot, errGot)
+			}
+		})
+	}
+}

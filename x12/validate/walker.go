@@ -34,9 +34,15 @@ type Walker struct {
 	done        bool // SE matched
 	free        [][]int
 	earlierLoop string
+	lastCopy    *x12.Segment // the position of the last segment, when discarding
 	// MaxFindings caps the findings kept; zero means DefaultMaxFindings.
 	MaxFindings int
-	dropped     int // findings not kept; once full, element checks stop
+	// Discard makes the Walker keep no tree: segments need to be valid
+	// only during the call to Segment, memory stays flat however long the
+	// set, and End returns a root without segments or loops. Set it before
+	// the first segment.
+	Discard bool
+	dropped int // findings not kept; once full, element checks stop
 }
 
 // DefaultMaxFindings is how many findings a Walker keeps for one set unless
@@ -68,9 +74,16 @@ func NewWalker(t *spec.Transaction) *Walker {
 // Segment walks one segment. The first should be ST.
 func (w *Walker) Segment(s *x12.Segment) {
 	w.last = s
+	if w.Discard {
+		// End reports missing segments at the last one: keep its place.
+		if w.lastCopy == nil {
+			w.lastCopy = new(x12.Segment)
+		}
+		*w.lastCopy = x12.Segment{ID: s.ID, Pos: s.Pos, SetPos: s.SetPos, Offset: s.Offset, Delims: s.Delims}
+	}
 	if w.done {
 		w.add(segFinding(s, w.root, Error, CodeUnexpectedSegment, "segment after SE"))
-		w.root.Segments = append(w.root.Segments, s)
+		w.keep(w.root, s)
 		return
 	}
 	w.syntax(s)
@@ -79,7 +92,7 @@ func (w *Walker) Segment(s *x12.Segment) {
 		root.pos = 0
 		if s.ID == "ST" {
 			root.counts[0] = 1
-			root.node.Segments = append(root.node.Segments, s)
+			w.keep(root.node, s)
 			w.elements(s, root.ml.items[0].seg, root.node)
 			return
 		}
@@ -158,7 +171,7 @@ func (w *Walker) enter(d, i int, s *x12.Segment) {
 		if s.ID == "SE" && d == 0 {
 			w.done = true
 		}
-		f.node.Segments = append(f.node.Segments, s)
+		w.keep(f.node, s)
 		if it.max != spec.Unbounded && f.counts[i] > it.max {
 			w.add(segFinding(s, f.node, Error, CodeSegmentOverMax,
 				fmt.Sprintf("%s %q occurs %d times, at most %d", s.ID, it.name, f.counts[i], it.max)))
@@ -171,8 +184,10 @@ func (w *Walker) enter(d, i int, s *x12.Segment) {
 		return
 	}
 	node := &Loop{ID: it.loop.id, Spec: it.loop.spec, Parent: f.node}
-	f.node.Loops = append(f.node.Loops, node)
-	node.Segments = append(node.Segments, s)
+	if !w.Discard {
+		f.node.Loops = append(f.node.Loops, node)
+	}
+	w.keep(node, s)
 	counts := w.counts(len(it.loop.items))
 	counts[0] = 1
 	w.stack = append(w.stack, frame{ml: it.loop, node: node, pos: 0, counts: counts})
@@ -185,6 +200,13 @@ func (w *Walker) enter(d, i int, s *x12.Segment) {
 		return
 	}
 	w.elements(s, it.loop.items[0].seg, node)
+}
+
+// keep adds s to the tree, unless the Walker discards it.
+func (w *Walker) keep(l *Loop, s *x12.Segment) {
+	if !w.Discard {
+		l.Segments = append(l.Segments, s)
+	}
 }
 
 func (w *Walker) pop() {
@@ -226,7 +248,7 @@ func (w *Walker) flushMissing(s *x12.Segment) {
 // innermost open loop.
 func (w *Walker) unexpected(s *x12.Segment) {
 	node := w.top().node
-	node.Segments = append(node.Segments, s)
+	w.keep(node, s)
 	code, msg := CodeUnexpectedSegment, ""
 	what := s.ID
 	if v := s.Element(1); len(v) > 0 && len(v) <= 3 && isAlnum(v) {
@@ -268,6 +290,9 @@ func (w *Walker) earlier(s *x12.Segment) bool {
 // ends without SE, and returns the loop tree and the findings, in the order
 // found.
 func (w *Walker) End() (*Loop, []Finding) {
+	if w.Discard && w.lastCopy != nil {
+		w.last = w.lastCopy // the segment itself is gone
+	}
 	if !w.done && w.last != nil {
 		w.miss = w.miss[:0]
 		for d := len(w.stack) - 1; d >= 0; d-- {
