@@ -176,11 +176,11 @@ func Segments(r io.Reader, fn func(h x12.SetHeader, findings []Finding) error) (
 	rd := x12.NewReader(r)
 	var env x12.Checker
 	var (
-		w      *Walker // nil when there is no table
-		sw     *Walker // syntax checks only, when there is no table
-		h      x12.SetHeader
-		first  int // index in env.Errors() of the first problem of the set
-		inSet  bool
+		w     *Walker // nil when there is no table
+		sw    *Walker // syntax checks only, when there is no table
+		h     x12.SetHeader
+		first int // index in env.Errors() of the first problem of the set
+		inSet bool
 	)
 	finish := func() error {
 		if !inSet {
