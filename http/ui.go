@@ -1,11 +1,13 @@
 package http
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -203,11 +205,9 @@ func (d *directory) active() []claimgate.User {
 }
 
 func sortUsers(us []claimgate.User) {
-	for i := 1; i < len(us); i++ {
-		for j := i; j > 0 && strings.ToLower(us[j].Name) < strings.ToLower(us[j-1].Name); j-- {
-			us[j], us[j-1] = us[j-1], us[j]
-		}
-	}
+	slices.SortFunc(us, func(a, b claimgate.User) int {
+		return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.ID, b.ID))
+	})
 }
 
 // caseAndPatient loads a case and its patient once per page.
@@ -366,11 +366,9 @@ func (s *Server) queuesPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		return 100
 	}
-	for i := 1; i < len(rows); i++ {
-		for j := i; j > 0 && (rank(rows[j].Queue) < rank(rows[j-1].Queue) || rank(rows[j].Queue) == rank(rows[j-1].Queue) && rows[j].Queue < rows[j-1].Queue); j-- {
-			rows[j], rows[j-1] = rows[j-1], rows[j]
-		}
-	}
+	slices.SortFunc(rows, func(a, b queueRow) int {
+		return cmp.Or(cmp.Compare(rank(a.Queue), rank(b.Queue)), strings.Compare(a.Queue, b.Queue))
+	})
 	s.render(w, r, http.StatusOK, "queues", queuesPageData{base: s.base(r, "Queues", "queues"), Queues: rows})
 	return nil
 }
@@ -544,10 +542,12 @@ type casePageData struct {
 // casePage shows where a case sits; a refused form re-renders it with the
 // refusal (status from the error) and every item it names.
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request) error {
-	return s.renderCase(w, r, http.StatusOK, nil)
+	return s.renderCase(w, r, http.StatusOK, nil, "")
 }
 
-func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, refusal *uiError) error {
+// renderCase renders the case page; after a refused move, moveReason keeps
+// what the user typed.
+func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, refusal *uiError, moveReason string) error {
 	id, err := pathID(r, "case")
 	if err != nil {
 		return err
@@ -585,10 +585,9 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 		ExpDefault: now.UTC().AddDate(0, 0, 7).Format(time.DateOnly),
 		ExpMax:     now.UTC().AddDate(0, 0, workflow.MaxExceptionDays-1).Format(time.DateOnly),
 	}
-	data.Error = refusal
+	data.Error, data.Reason = refusal, moveReason
 	if refusal != nil {
 		data.Flash = ""
-		data.Reason = r.PostFormValue("reason")
 	}
 	ahead := workflow.NextGate(v.Case.Stage)
 	for i := range v.Gates {
@@ -695,10 +694,10 @@ func eventTitle(e claimgate.Event, d *directory) string {
 
 // refuse re-renders the case page with a refused form's error; errors that
 // are not refusals (internal ones) take the error page.
-func (s *Server) refuse(w http.ResponseWriter, r *http.Request, title string, err error) error {
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, title, moveReason string, err error) error {
 	e := s.toUIError(r, err)
 	e.Title = title
-	return s.renderCase(w, r, e.Status, e)
+	return s.renderCase(w, r, e.Status, e, moveReason)
 }
 
 func (s *Server) moveForm(w http.ResponseWriter, r *http.Request) error {
@@ -719,7 +718,7 @@ func (s *Server) moveForm(w http.ResponseWriter, r *http.Request) error {
 		if to.Valid() {
 			title = fmt.Sprintf("Move to %d. %s refused", to.Number(), to.Title())
 		}
-		return s.refuse(w, r, title, err)
+		return s.refuse(w, r, title, r.PostFormValue("reason"), err)
 	}
 	s.auditChange(r, "move", caseObject(id))
 	s.log.InfoContext(r.Context(), "case moved", "case_id", id, "from", from, "to", to, "user_id", userFrom(r).ID)
@@ -753,7 +752,7 @@ func (s *Server) exceptionForm(w http.ResponseWriter, r *http.Request) error {
 		if claimgate.ErrorKind(err) == claimgate.NotFound || claimgate.ErrorKind(err) == claimgate.Internal {
 			return err
 		}
-		return s.refuse(w, r, "Exception not logged", err)
+		return s.refuse(w, r, "Exception not logged", "", err)
 	}
 	s.auditChange(r, "create", "exception/"+strconv.FormatInt(e.ID, 10))
 	redirect(w, r, "/cases/"+strconv.FormatInt(id, 10)+"#gates", "exception")
@@ -775,7 +774,7 @@ func (s *Server) resolveForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		// Re-render the exception's case with the refusal.
 		r.SetPathValue("id", strconv.FormatInt(e.CaseID, 10))
-		return s.refuse(w, r, fmt.Sprintf("Exception #%d not resolved", id), err)
+		return s.refuse(w, r, fmt.Sprintf("Exception #%d not resolved", id), "", err)
 	}
 	s.auditChange(r, "resolve", "exception/"+strconv.FormatInt(id, 10))
 	redirect(w, r, "/cases/"+strconv.FormatInt(e.CaseID, 10)+"#exceptions", "resolved")
