@@ -9,7 +9,7 @@ import (
 
 func loadFY2022(b *testing.B) *Set {
 	b.Helper()
-	return parseFile(b, ICD10CM, testshared.Path(b, "codesets", "icd10cm", "icd10cm-order-2022.txt"), Options{})[0]
+	return parseFile(b, ICD10CM, testshared.Path(b, "codesets", "icd10cm", "icd10cm-order-2022.txt"), Options{})
 }
 
 // benchCodes returns the set's codes as a claim would carry them: in the

@@ -52,37 +52,21 @@ var builtin = sync.OnceValue(func() []*Set {
 		if err != nil {
 			panic(fmt.Sprintf("codeset: built-in %s: %v", f.file, err))
 		}
-		var sets []*Set
+		var s *Set
 		if f.kind == CPT {
-			sets = []*Set{parseCPTList(b)}
+			s = parseCPTList(b)
 		} else {
 			// No dates: open-ended, so the demo works in any year.
-			sets, err = parseBuiltin(f.kind, b)
-			if err != nil {
+			if s, err = parseSet(f.kind, bytes.NewReader(b), true); err != nil {
 				panic(fmt.Sprintf("codeset: built-in %s: %v", f.file, err))
 			}
+			s.SHA256 = sha256Hex(b)
 		}
-		for _, s := range sets {
-			if s.Kind != f.kind {
-				continue // the HCPCS file's modifiers: modifier.csv has them
-			}
-			s.Version, s.Source = BuiltInVersion, "built-in/"+f.file
-			out = append(out, s)
-		}
+		s.Version, s.Source = BuiltInVersion, "built-in/"+f.file
+		out = append(out, s)
 	}
 	return out
 })
-
-func parseBuiltin(kind Kind, b []byte) ([]*Set, error) {
-	sets, err := parseSets(kind, bytes.NewReader(b), true)
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range sets {
-		s.SHA256 = sha256Hex(b)
-	}
-	return sets, nil
-}
 
 // parseCPTList reads cpt.txt: one code a line, # comments.
 func parseCPTList(b []byte) *Set {

@@ -31,14 +31,14 @@ func seed(f *testing.F, n int, paths ...string) {
 // every entry is well formed, the same on a second parse.
 func fuzzParse(t *testing.T, kind Kind, source string, b []byte) {
 	opt := Options{Source: source, Effective: date(2024, 1, 1)}
-	sets, err := Parse(kind, bytes.NewReader(b), opt)
+	s, err := Parse(kind, bytes.NewReader(b), opt)
 	if err != nil {
 		if _, ok := err.(*ParseError); !ok {
 			t.Fatalf("Parse error %T %v, want a *ParseError", err, err)
 		}
 		return
 	}
-	for _, s := range sets {
+	{
 		if s.Count != len(s.Codes)+len(s.Edits)+len(s.Limits) || s.Count == 0 {
 			t.Errorf("%s: Count %d for %d codes, %d edits, %d limits", s.Kind, s.Count, len(s.Codes), len(s.Edits), len(s.Limits))
 		}
@@ -62,10 +62,10 @@ func fuzzParse(t *testing.T, kind Kind, source string, b []byte) {
 	if err != nil {
 		t.Fatalf("second Parse: %v", err)
 	}
-	if d := cmp.Diff(sets, again); d != "" {
+	if d := cmp.Diff(s, again); d != "" {
 		t.Errorf("second Parse differs:\n%s", d)
 	}
-	NewIndex(sets...) // must not panic either
+	NewIndex(s) // must not panic either
 }
 
 func FuzzParseOrder(f *testing.F) {

@@ -27,7 +27,7 @@ func testIndex(t testing.TB) *Index {
 		Codes: append(append([]Code(nil), common...), Code{Code: "D7584", Billable: true, Short: "Other platelet-activating anti-PF4 disorders"})}
 	hcpcs := parseFile(t, HCPCS, "testdata/HCPC2024_ANWEB_claimgate.txt", Options{})
 	sets := []*Set{fy22, fy23}
-	sets = append(sets, hcpcs[0])
+	sets = append(sets, hcpcs)
 	for _, s := range BuiltIn() {
 		if s.Kind != ICD10CM && s.Kind != HCPCS {
 			sets = append(sets, s)
@@ -167,7 +167,7 @@ func TestValidateParts(t *testing.T) {
 
 func TestPTPEdit(t *testing.T) {
 	s := parseFile(t, PTP, "testdata/ccipra-v301r0-f1-claimgate.txt", Options{Effective: date(2024, 1, 1)})
-	ix := NewIndex(s...)
+	ix := NewIndex(s)
 	tests := []struct {
 		a, b       string
 		dos        claimgate.Date
@@ -198,7 +198,7 @@ func TestPTPEdit(t *testing.T) {
 func TestMUE(t *testing.T) {
 	q1 := parseFile(t, MUE, "testdata/MCR_MUE_PractitionerServices_Eff_01-01-2024_claimgate.csv", Options{})
 	q2 := &Set{Kind: MUE, Version: "2024-Q2", From: date(2024, 4, 1), Limits: []Limit{{Code: "J1100", MaxUnits: 30, Adjudication: 3}}}
-	ix := NewIndex(append(q1, q2)...)
+	ix := NewIndex(q1, q2)
 	tests := []struct {
 		code  string
 		dos   claimgate.Date

@@ -51,82 +51,67 @@ type Options struct {
 // maxLine bounds a line; every official layout is far shorter.
 const maxLine = 64 << 10
 
-// Parse reads one official file of kind from r and returns its sets: one,
-// except that a CMS HCPCS annual file yields a HCPCS set and a modifier set.
-// It streams the file once, hashing its bytes, and refuses a file of the
-// wrong shape with a *ParseError naming the line and the reason.
+// Parse reads one official file of kind from r and returns its set. It
+// streams the file once, hashing its bytes, and refuses a file of the wrong
+// shape with a *ParseError naming the line and the reason.
 //
 // The layouts: ICD-10-CM and ICD-10-PCS, the CDC/CMS order file (fixed
-// width); HCPCS, the CMS annual file (fixed width, 320 columns); NCCI PTP,
-// the CMS tab-delimited text file; MUE, the CMS CSV file; place of service
-// "code,name"; CARC the X12 list as CSV
-// "code,status,requires_rarc,refer_835_policy_ref,abridged,description";
-// RARC, revenue codes and modifiers as CSV "code,status,description",
-// "code,description" and "code,description". CPT has no list to import.
-func Parse(kind Kind, r io.Reader, opt Options) ([]*Set, error) {
+// width); HCPCS, the procedure records of the CMS annual file (fixed width,
+// 320 columns); modifiers, its modifier records or, for a file named
+// *.csv, a list "code,description"; NCCI PTP, the CMS tab-delimited text
+// file; MUE, the CMS CSV file; place of service "code,name"; CARC, the X12
+// list as CSV "code,status,requires_rarc,refer_835_policy_ref,abridged,
+// description"; RARC and revenue codes as CSV "code,status,description"
+// and "code,description". CPT has no list to import.
+func Parse(kind Kind, r io.Reader, opt Options) (*Set, error) {
 	version, from, to, err := DefaultVersion(kind, opt)
 	if err != nil {
 		return nil, err
 	}
 	h := sha256.New()
 	tee := io.TeeReader(r, h)
-	sets, err := parseSets(kind, tee, isCSVName(opt.Source))
+	s, err := parseSet(kind, tee, isCSVName(opt.Source))
 	if err != nil {
 		return nil, err
 	}
 	if _, err := io.Copy(io.Discard, tee); err != nil {
 		return nil, fmt.Errorf("read: %w", err)
 	}
-	sum := hex.EncodeToString(h.Sum(nil))
-	for _, s := range sets {
-		// The modifier set of a HCPCS file takes the file's label too.
-		s.Version, s.From, s.To = version, from, to
-		s.SHA256 = sum
-		s.Source = filepath.Base(opt.Source)
-	}
-	return sets, nil
+	s.Version, s.From, s.To = version, from, to
+	s.SHA256 = hex.EncodeToString(h.Sum(nil))
+	s.Source = filepath.Base(opt.Source)
+	return s, nil
 }
 
-// parseSets reads the file's contents into sets without labels or dates.
+// parseSet reads the file's contents into a set without label or dates.
 // csvName says the file's name ends in .csv (modifiers come in a CSV list
 // or a HCPCS annual file).
-func parseSets(kind Kind, r io.Reader, csvName bool) ([]*Set, error) {
-	var sets []*Set
+func parseSet(kind Kind, r io.Reader, csvName bool) (*Set, error) {
+	var s *Set
 	var err error
 	switch kind {
 	case ICD10CM, ICD10PCS:
-		var s *Set
 		s, err = parseOrder(kind, r)
-		sets = []*Set{s}
 	case HCPCS:
-		var s, m *Set
-		s, m, err = parseHCPCS(r)
-		sets = []*Set{s, m}
+		s, _, err = parseHCPCS(r)
+		if err == nil && s == nil {
+			return nil, lineErr(1, "no procedure records (record identification 3): not a HCPCS annual file")
+		}
 	case Modifier:
 		if csvName {
-			var s *Set
 			s, err = parseCSV(Modifier, r)
-			sets = []*Set{s}
 			break
 		}
-		var m *Set
-		_, m, err = parseHCPCS(r)
-		if err == nil && m == nil {
+		_, s, err = parseHCPCS(r)
+		if err == nil && s == nil {
 			return nil, lineErr(1, "no modifier records (record identification 7): not a HCPCS annual file with modifiers")
 		}
-		sets = []*Set{m}
 	case PTP:
-		var s *Set
 		s, err = parsePTP(r)
-		sets = []*Set{s}
 	case MUE:
-		var s *Set
 		s, err = parseMUE(r)
-		sets = []*Set{s}
 	case POS, CARC, RARC, Revenue:
-		var s *Set
 		s, err = parseCSV(kind, r)
-		sets = []*Set{s}
 	case CPT:
 		return nil, claimgate.Errorf(claimgate.Invalid, "CPT is checked by format: its code list and descriptions are the AMA's and are not imported")
 	default:
@@ -135,14 +120,8 @@ func parseSets(kind Kind, r io.Reader, csvName bool) ([]*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := sets[:0]
-	for _, s := range sets {
-		if s != nil {
-			s.count()
-			out = append(out, s)
-		}
-	}
-	return out, nil
+	s.count()
+	return s, nil
 }
 
 func sha256Hex(b []byte) string {

@@ -20,7 +20,7 @@ func date(y int, m time.Month, d int) claimgate.Date {
 }
 
 // parseFile parses the file at path as kind, named as the file.
-func parseFile(t testing.TB, kind Kind, path string, opt Options) []*Set {
+func parseFile(t testing.TB, kind Kind, path string, opt Options) *Set {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -30,11 +30,11 @@ func parseFile(t testing.TB, kind Kind, path string, opt Options) []*Set {
 	if opt.Source == "" {
 		opt.Source = filepath.Base(path)
 	}
-	sets, err := Parse(kind, f, opt)
+	s, err := Parse(kind, f, opt)
 	if err != nil {
 		t.Fatalf("Parse(%s, %s): %v", kind, path, err)
 	}
-	return sets
+	return s
 }
 
 // summary is what an import test compares: the set's label, dates and
@@ -95,11 +95,7 @@ func TestParseShared(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(string(tc.kind), func(t *testing.T) {
-			sets := parseFile(t, tc.kind, testshared.Path(t, append([]string{"codesets"}, tc.path...)...), Options{})
-			if len(sets) != 1 {
-				t.Fatalf("Parse returned %d sets, want 1", len(sets))
-			}
-			s := sets[0]
+			s := parseFile(t, tc.kind, testshared.Path(t, append([]string{"codesets"}, tc.path...)...), Options{})
 			if d := cmp.Diff(tc.want, summarize(s)); d != "" {
 				t.Errorf("set (-want +got):\n%s", d)
 			}
@@ -122,7 +118,7 @@ func TestParseShared(t *testing.T) {
 
 // TestParseSharedDeactivatedCARC counts the CARC statuses SOURCES.md gives.
 func TestParseSharedDeactivatedCARC(t *testing.T) {
-	s := parseFile(t, CARC, testshared.Path(t, "codesets", "x12", "carc.csv"), Options{})[0]
+	s := parseFile(t, CARC, testshared.Path(t, "codesets", "x12", "carc.csv"), Options{})
 	n := 0
 	for _, c := range s.Codes {
 		if c.Deactivated {
@@ -137,17 +133,9 @@ func TestParseSharedDeactivatedCARC(t *testing.T) {
 // TestParseFixtures imports the project's fixtures in the official layouts.
 func TestParseFixtures(t *testing.T) {
 	t.Run("hcpcs", func(t *testing.T) {
-		sets := parseFile(t, HCPCS, "testdata/HCPC2024_ANWEB_claimgate.txt", Options{})
-		var got []summary
-		for _, s := range sets {
-			got = append(got, summarize(s))
-		}
-		want := []summary{
-			{HCPCS, "2024", "2024-01-01", "2024-12-31", 6, 6},
-			{Modifier, "2024", "2024-01-01", "2024-12-31", 2, 2},
-		}
-		if d := cmp.Diff(want, got); d != "" {
-			t.Fatalf("sets (-want +got):\n%s", d)
+		s := parseFile(t, HCPCS, "testdata/HCPC2024_ANWEB_claimgate.txt", Options{})
+		if d := cmp.Diff(summary{HCPCS, "2024", "2024-01-01", "2024-12-31", 6, 6}, summarize(s)); d != "" {
+			t.Fatalf("set (-want +got):\n%s", d)
 		}
 		wantCodes := []Code{
 			{Code: "G0202", Billable: true, Short: "Scr mammo bi incl cad",
@@ -158,27 +146,30 @@ func TestParseFixtures(t *testing.T) {
 				From: date(2024, 1, 1)},
 		}
 		for _, want := range wantCodes {
-			got, _ := findCode(sets[0], want.Code)
+			got, _ := findCode(s, want.Code)
 			if d := cmp.Diff(want, got); d != "" {
 				t.Errorf("code %s (-want +got):\n%s", want.Code, d)
 			}
 		}
-		mod, _ := findCode(sets[1], "25")
+	})
+	t.Run("modifier from hcpcs", func(t *testing.T) {
+		s := parseFile(t, Modifier, "testdata/HCPC2024_ANWEB_claimgate.txt", Options{})
+		if d := cmp.Diff(summary{Modifier, "2024", "2024-01-01", "2024-12-31", 2, 2}, summarize(s)); d != "" {
+			t.Fatalf("set (-want +got):\n%s", d)
+		}
+		mod, _ := findCode(s, "25")
 		if want := "Significant, separately identifiable evaluation and management service by the same physician or other qualified health care professional on the same day of a procedure"; mod.Long != want {
 			t.Errorf("modifier 25 long description %q, want %q", mod.Long, want)
 		}
-		if sets[0].SHA256 != sets[1].SHA256 {
-			t.Errorf("the two sets of one file have different hashes")
-		}
 	})
-	t.Run("modifier from hcpcs", func(t *testing.T) {
-		sets := parseFile(t, Modifier, "testdata/HCPC2024_ANWEB_claimgate.txt", Options{})
-		if len(sets) != 1 || sets[0].Kind != Modifier || sets[0].Count != 2 {
-			t.Fatalf("sets = %+v, want one modifier set of 2", sets)
+	t.Run("modifier csv", func(t *testing.T) {
+		s := parseFile(t, Modifier, "builtin/modifier.csv", Options{Version: "ours"})
+		if d := cmp.Diff(summary{Modifier, "ours", "", "", 31, 31}, summarize(s)); d != "" {
+			t.Fatalf("set (-want +got):\n%s", d)
 		}
 	})
 	t.Run("ncci_ptp", func(t *testing.T) {
-		s := parseFile(t, PTP, "testdata/ccipra-v301r0-f1-claimgate.txt", Options{Effective: date(2024, 1, 1)})[0]
+		s := parseFile(t, PTP, "testdata/ccipra-v301r0-f1-claimgate.txt", Options{Effective: date(2024, 1, 1)})
 		if d := cmp.Diff(summary{PTP, "ccipra-v301r0-f1-claimgate", "2024-01-01", "", 8, 8}, summarize(s)); d != "" {
 			t.Errorf("set (-want +got):\n%s", d)
 		}
@@ -191,7 +182,7 @@ func TestParseFixtures(t *testing.T) {
 		}
 	})
 	t.Run("mue", func(t *testing.T) {
-		s := parseFile(t, MUE, "testdata/MCR_MUE_PractitionerServices_Eff_01-01-2024_claimgate.csv", Options{})[0]
+		s := parseFile(t, MUE, "testdata/MCR_MUE_PractitionerServices_Eff_01-01-2024_claimgate.csv", Options{})
 		if d := cmp.Diff(summary{MUE, "MCR_MUE_PractitionerServices_Eff_01-01-2024_claimgate", "2024-01-01", "", 7, 7}, summarize(s)); d != "" {
 			t.Errorf("set (-want +got):\n%s", d)
 		}
@@ -204,7 +195,7 @@ func TestParseFixtures(t *testing.T) {
 		}
 	})
 	t.Run("rarc", func(t *testing.T) {
-		s := parseFile(t, RARC, "testdata/rarc.csv", Options{Effective: date(2024, 3, 1)})[0]
+		s := parseFile(t, RARC, "testdata/rarc.csv", Options{Effective: date(2024, 3, 1)})
 		if d := cmp.Diff(summary{RARC, "rarc", "2024-03-01", "", 8, 8}, summarize(s)); d != "" {
 			t.Errorf("set (-want +got):\n%s", d)
 		}
@@ -222,11 +213,11 @@ func TestParseSameBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	parse := func(b []byte) string {
-		sets, err := Parse(RARC, strings.NewReader(string(b)), Options{Source: "rarc.csv"})
+		s, err := Parse(RARC, strings.NewReader(string(b)), Options{Source: "rarc.csv"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return sets[0].SHA256
+		return s.SHA256
 	}
 	a1, a2 := parse(b), parse(b)
 	b2 := strings.Replace(string(b), "Consult plan", "Consult the plan", 1)
@@ -344,6 +335,8 @@ func TestParseMalformed(t *testing.T) {
 			`line 2: code "130": not an RARC code: want a letter, then 1 to 4 letters or digits`},
 		{"revenue code", Revenue, "code,description\n450,Emergency room\n",
 			`line 2: code "450": not a Revenue code code: want 4 digits`},
+		{"hcpcs no procedures", HCPCS, strings.Join(hl[9:], "\r\n"),
+			"line 1: no procedure records (record identification 3): not a HCPCS annual file"},
 		{"modifier no records", Modifier, hl[0] + "\r\n",
 			"line 1: no modifier records (record identification 7): not a HCPCS annual file with modifiers"},
 	}
@@ -354,10 +347,10 @@ func TestParseMalformed(t *testing.T) {
 			if source == "" {
 				source = string(tc.kind) + ".csv"
 			}
-			sets, err := Parse(tc.kind, strings.NewReader(tc.in), Options{Source: source})
+			s, err := Parse(tc.kind, strings.NewReader(tc.in), Options{Source: source})
 			var pe *ParseError
 			if !errors.As(err, &pe) {
-				t.Fatalf("Parse = %v, %v; want a *ParseError", sets, err)
+				t.Fatalf("Parse = %v, %v; want a *ParseError", s, err)
 			}
 			if err.Error() != tc.want {
 				t.Errorf("Parse error\n got %s\nwant %s", err, tc.want)
