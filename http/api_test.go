@@ -201,6 +201,9 @@ func TestSessionExpiresAndSecureCookie(t *testing.T) {
 	if sc := rec.Header().Get("Set-Cookie"); !strings.Contains(sc, "; Secure") || !strings.Contains(sc, "HttpOnly") {
 		t.Errorf("Set-Cookie = %q, want Secure and HttpOnly", sc)
 	}
+	if hsts := rec.Header().Get("Strict-Transport-Security"); hsts == "" {
+		t.Errorf("no Strict-Transport-Security with SecureCookies")
+	}
 }
 
 func TestRoleRefused(t *testing.T) {

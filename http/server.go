@@ -135,6 +135,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+	if s.secure {
+		// Secure cookies mean the server is reached over HTTPS only.
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
 	s.handler.ServeHTTP(w, r)
 }
 

@@ -3,6 +3,7 @@ package http
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -270,5 +271,45 @@ func TestWorkForms(t *testing.T) {
 	}
 	if page := fd.get("/work"); !strings.Contains(page.body, "No open work is assigned to you.") {
 		t.Errorf("fd still has work")
+	}
+}
+
+func TestRenderErrorIsCleanInternalError(t *testing.T) {
+	f := newFixture(t)
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/cases/1", nil)
+	// The case page's template cannot execute on data of another shape:
+	// nothing of the half-rendered page may reach the client.
+	f.srv.render(rec, req, http.StatusOK, "case", struct{ Title string }{"x"})
+	if rec.Code != 500 || strings.TrimSpace(rec.Body.String()) != "internal error" {
+		t.Errorf("render error: %d %q", rec.Code, rec.Body.String())
+	}
+	if !strings.Contains(f.logs.String(), "render page") {
+		t.Errorf("render error not logged:\n%s", f.logs.String())
+	}
+}
+
+func TestPagesEscapeData(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	p := claimgate.Patient{MRN: `MRN"><b>`, First: "Eve", Last: "<script>alert(1)</script>", BirthDate: claimgate.Date{Year: 1990, Month: 1, Day: 1}, Sex: claimgate.Unknown}
+	if err := f.store.CreatePatient(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := f.store.Case(ctx, f.caseID)
+	fd := f.users["fd"]
+	nc, err := f.wf.OpenCase(ctx, &fd, claimgate.Case{PatientID: p.ID, LocationID: c.LocationID, ProviderID: c.ProviderID, ServiceDate: c.ServiceDate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mgr := f.loginForm("mgr")
+	for _, path := range []string{"/cases", fmt.Sprintf("/cases/%d", nc.ID), "/queues/intake"} {
+		body := mgr.get(path).body
+		if strings.Contains(body, "<script>alert") || strings.Contains(body, `"><b>`) {
+			t.Errorf("%s does not escape patient data", path)
+		}
+		if !strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+			t.Errorf("%s lacks the escaped name", path)
+		}
 	}
 }
