@@ -16,6 +16,9 @@ func (w *Walker) elements(s *x12.Segment, ms *mseg, node *Loop) {
 		return
 	}
 	n := s.Len()
+	raw := s.Raw()
+	hasRep := s.Delims.Repetition != 0 && bytes.IndexByte(raw, s.Delims.Repetition) >= 0
+	hasComp := bytes.IndexByte(raw, s.Delims.Component) >= 0
 	for i := range ms.elems {
 		me := &ms.elems[i]
 		pos := i + 1
@@ -34,7 +37,7 @@ func (w *Walker) elements(s *x12.Segment, ms *mseg, node *Loop) {
 		if maxReps < 1 {
 			maxReps = 1
 		}
-		if rs := s.Delims.Repetition; rs != 0 && bytes.IndexByte(raw, rs) >= 0 {
+		if hasRep && bytes.IndexByte(raw, s.Delims.Repetition) >= 0 {
 			reps = s.Repetitions(pos)
 		}
 		if reps > maxReps {
@@ -54,7 +57,7 @@ func (w *Walker) elements(s *x12.Segment, ms *mseg, node *Loop) {
 				w.composite(s, node, me, pos, rep, v)
 				continue
 			}
-			if bytes.IndexByte(v, s.Delims.Component) >= 0 {
+			if hasComp && bytes.IndexByte(v, s.Delims.Component) >= 0 {
 				w.elem(s, node, me, pos, 0, rep, CodeTooManyComponents, "has components, but is a simple element")
 				continue
 			}
@@ -163,7 +166,7 @@ func (w *Walker) value(s *x12.Segment, node *Loop, me *melem, pos, comp, rep int
 		}
 	}
 	if me.codes != nil {
-		if _, ok := me.codes[string(v)]; !ok {
+		if !me.codes.has(v) {
 			w.elem(s, node, me, pos, comp, rep, CodeBadCode, fmt.Sprintf("code %q not allowed; want %s", clip(v), want(e.Codes)))
 		}
 	}
@@ -211,16 +214,46 @@ func checkPeriod(qual, v []byte) string {
 func validDate(v []byte) bool {
 	switch len(v) {
 	case 8:
-		if string(v[:2]) < "19" {
+		return digitsOnly(v) && string(v[:2]) >= "19" && dayExists(atoi(v[:4]), atoi(v[4:6]), atoi(v[6:8]))
+	case 6:
+		if !digitsOnly(v) {
 			return false
 		}
-		_, err := x12.ParseDate(string(v))
-		return err == nil
-	case 6:
-		_, err := x12.ParseShortDate(string(v))
-		return err == nil
+		y := atoi(v[:2]) + 2000
+		if y >= 2069 {
+			y -= 100 // as x12.ParseShortDate and package time
+		}
+		return dayExists(y, atoi(v[2:4]), atoi(v[4:6]))
 	}
 	return false
+}
+
+func dayExists(y, m, d int) bool {
+	if m < 1 || m > 12 || d < 1 {
+		return false
+	}
+	days := [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[m]
+	if m == 2 && y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+		days = 29
+	}
+	return d <= days
+}
+
+func digitsOnly(v []byte) bool {
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func atoi(v []byte) int {
+	n := 0
+	for _, c := range v {
+		n = n*10 + int(c-'0')
+	}
+	return n
 }
 
 // isNumber reports whether v is an X12 number: an optional minus sign and

@@ -56,14 +56,33 @@ type mseg struct {
 // mkey is a key element (or component) whose codes identify the segment.
 type mkey struct {
 	elem, comp int
-	codes      map[string]struct{}
+	codes      codes
+}
+
+// codes is a code list: a slice to scan when short, a map when long.
+type codes struct {
+	list []string
+	set  map[string]struct{}
+}
+
+func (c *codes) has(v []byte) bool {
+	if c.set != nil {
+		_, ok := c.set[string(v)]
+		return ok
+	}
+	for _, x := range c.list {
+		if x == string(v) {
+			return true
+		}
+	}
+	return false
 }
 
 // melem is an element or a component of a machine's segment.
 type melem struct {
 	e     *spec.Element
 	ref   string // "NM108", "CLM05-3"
-	codes map[string]struct{}
+	codes *codes // nil when any value goes
 	comps []melem
 	// dateFormat is set on a 1251 element that follows a 1250 qualifier:
 	// the position of the qualifier, whose value says how to read it.
@@ -132,24 +151,27 @@ func (m *machine) segment(s *spec.Segment) *mseg {
 			c := &e.Components[j]
 			me.comps = append(me.comps, melem{e: c, ref: elementRef(s.ID, e.Pos, c.Pos), codes: codeSet(c.Codes)})
 			if c.Key && len(c.Codes) > 0 {
-				ms.keys = append(ms.keys, mkey{elem: e.Pos, comp: c.Pos, codes: codeSet(c.Codes)})
+				ms.keys = append(ms.keys, mkey{elem: e.Pos, comp: c.Pos, codes: *codeSet(c.Codes)})
 			}
 		}
 		if e.Key && !e.IsComposite() && len(e.Codes) > 0 {
-			ms.keys = append(ms.keys, mkey{elem: e.Pos, codes: codeSet(e.Codes)})
+			ms.keys = append(ms.keys, mkey{elem: e.Pos, codes: *codeSet(e.Codes)})
 		}
 		ms.elems[i] = me
 	}
 	return ms
 }
 
-func codeSet(codes []string) map[string]struct{} {
-	if len(codes) == 0 {
+func codeSet(list []string) *codes {
+	if len(list) == 0 {
 		return nil
 	}
-	m := make(map[string]struct{}, len(codes))
-	for _, c := range codes {
-		m[c] = struct{}{}
+	c := &codes{list: list}
+	if len(list) > 8 {
+		c.set = make(map[string]struct{}, len(list))
+		for _, x := range list {
+			c.set[x] = struct{}{}
+		}
 	}
-	return m
+	return c
 }

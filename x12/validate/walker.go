@@ -35,6 +35,7 @@ type Walker struct {
 	free        [][]int
 	earlierLoop string
 	lastCopy    *x12.Segment // the position of the last segment, when discarding
+	freeLoops   []*Loop      // loops left behind, for reuse when discarding
 	// MaxFindings caps the findings kept; zero means DefaultMaxFindings.
 	MaxFindings int
 	// Discard makes the Walker keep no tree: segments need to be valid
@@ -183,7 +184,15 @@ func (w *Walker) enter(d, i int, s *x12.Segment) {
 		w.elements(s, it.seg, f.node)
 		return
 	}
-	node := &Loop{ID: it.loop.id, Spec: it.loop.spec, Parent: f.node}
+	var node *Loop
+	if w.Discard && len(w.freeLoops) > 0 {
+		// Nothing refers to a loop the walk has left: reuse it.
+		node = w.freeLoops[len(w.freeLoops)-1]
+		w.freeLoops = w.freeLoops[:len(w.freeLoops)-1]
+		*node = Loop{ID: it.loop.id, Spec: it.loop.spec, Parent: f.node}
+	} else {
+		node = &Loop{ID: it.loop.id, Spec: it.loop.spec, Parent: f.node}
+	}
 	if !w.Discard {
 		f.node.Loops = append(f.node.Loops, node)
 	}
@@ -214,6 +223,9 @@ func (w *Walker) pop() {
 	w.stack = w.stack[:len(w.stack)-1]
 	clear(f.counts)
 	w.free = append(w.free, f.counts)
+	if w.Discard {
+		w.freeLoops = append(w.freeLoops, f.node)
+	}
 }
 
 func (w *Walker) counts(n int) []int {
@@ -342,7 +354,7 @@ func keysMatch(ms *mseg, s *x12.Segment) bool {
 		} else {
 			v = s.Element(k.elem)
 		}
-		if _, ok := k.codes[string(v)]; !ok {
+		if !k.codes.has(v) {
 			return false
 		}
 	}
