@@ -3,8 +3,8 @@ package remit
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"testing"
+	"time"
 
 	"github.com/claimgate/claimgate/x12"
 	"github.com/claimgate/claimgate/x12/validate"
@@ -13,7 +13,7 @@ import (
 // big835 builds an 835 of at least size bytes: one transaction set whose
 // 2000 loops are those of lfh-secondary-payment.835 repeated, with SE01
 // counting them, so the envelope stays consistent.
-func big835(b *testing.B, size int) []byte {
+func big835(b testing.TB, size int) []byte {
 	b.Helper()
 	segs := bytes.Split(bytes.TrimSpace(sample(b, "lfh-secondary-payment.835")), []byte("~"))
 	var head, body [][]byte
@@ -77,7 +77,7 @@ func BenchmarkParse835(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()
 		for b.Loop() {
-			rs, err := readAll(data)
+			rs, err := ReadFile(bytes.NewReader(data))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -86,14 +86,30 @@ func BenchmarkParse835(b *testing.B) {
 			}
 		}
 	})
-	// tree isolates Parse: the loop tree is built once, outside the timer.
-	b.Run("parse-tree", func(b *testing.B) {
-		sr := x12.NewSetReader(x12.NewReader(bytes.NewReader(data)))
-		ts, err := sr.Next()
-		if err != nil && err != io.EOF {
-			b.Fatal(err)
+	// The stages of typed, each alone: reading the set, building its loop
+	// tree (validate.Transaction), and Parse from the tree.
+	b.Run("stage=setreader", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := x12.NewSetReader(x12.NewReader(bytes.NewReader(data))).Next(); err != nil {
+				b.Fatal(err)
+			}
 		}
-		tree, _ := validate.Transaction(ts)
+	})
+	ts, err := x12.NewSetReader(x12.NewReader(bytes.NewReader(data))).Next()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("stage=validate", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			validate.Transaction(ts)
+		}
+	})
+	tree, _ := validate.Transaction(ts)
+	b.Run("stage=parse", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()
 		for b.Loop() {
@@ -102,4 +118,48 @@ func BenchmarkParse835(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkTyped835Ratio runs the baseline, the whole typed read
+// (ReadFile: SetReader, validate.Transaction, Parse) and Parse alone one
+// after the other in each iteration and reports the ratio of the fastest
+// time of each to the baseline's, which holds steadier than separate
+// benchmarks on a shared machine.
+func BenchmarkTyped835Ratio(b *testing.B) {
+	data := big835(b, 50<<20)
+	ts, err := x12.NewSetReader(x12.NewReader(bytes.NewReader(data))).Next()
+	if err != nil {
+		b.Fatal(err)
+	}
+	tree, _ := validate.Transaction(ts)
+	best := [3]time.Duration{1 << 62, 1 << 62, 1 << 62}
+	timed := func(k int, f func()) {
+		start := time.Now()
+		f()
+		best[k] = min(best[k], time.Since(start))
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		timed(0, func() {
+			if countDelimiters(data) == 0 {
+				b.Fatal("no delimiters")
+			}
+		})
+		timed(1, func() {
+			if _, err := ReadFile(bytes.NewReader(data)); err != nil {
+				b.Fatal(err)
+			}
+		})
+		timed(2, func() {
+			if _, err := Parse(tree); err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
+	mb := float64(len(data)) / 1e6
+	b.ReportMetric(mb/best[0].Seconds(), "baseline-MB/s")
+	b.ReportMetric(mb/best[1].Seconds(), "typed-MB/s")
+	b.ReportMetric(mb/best[2].Seconds(), "parse-MB/s")
+	b.ReportMetric(float64(best[1])/float64(best[0]), "typed/baseline")
+	b.ReportMetric(float64(best[2])/float64(best[0]), "parse/baseline")
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/claimgate/claimgate/x12"
 )
@@ -39,7 +40,9 @@ func (q *Quantity) UnmarshalJSON(b []byte) error {
 // *x12.ParseError naming the segment and element, so that the code that
 // walks the tree reads straight through.
 type parser struct {
-	err error
+	err  error
+	seg  *x12.Segment // the segment text holds
+	text string
 }
 
 func (p *parser) fail(s *x12.Segment, el, comp int, detail string) {
@@ -63,15 +66,44 @@ func (p *parser) failErr(s *x12.Segment, el, comp int, err error) {
 	p.fail(s, el, comp, strings.TrimPrefix(err.Error(), "x12: "))
 }
 
-// str returns element i, interning short code values.
-func str(s *x12.Segment, i int) string { return intern(s.Element(i)) }
+// view returns b as a string without copying, for the number and date
+// parsers, which do not keep it (their errors quote a copy). Segment bytes
+// are never changed once read.
+func view(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
 
-// comp returns component j of element i.
-func comp(s *x12.Segment, i, j int) string { return intern(s.Component(i, j)) }
+// str returns element i: a code value from the intern table, or a piece of
+// one string made for the whole segment, so that reading a segment's
+// values costs one allocation rather than one each.
+func (p *parser) str(s *x12.Segment, i int) string { return p.piece(s, s.Element(i)) }
+
+// comp returns component j of element i, like str.
+func (p *parser) comp(s *x12.Segment, i, j int) string { return p.piece(s, s.Component(i, j)) }
+
+func (p *parser) piece(s *x12.Segment, b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) <= 5 {
+		if v, ok := internTable[view(b)]; ok {
+			return v
+		}
+	}
+	raw := s.Raw()
+	if p.seg != s {
+		p.seg, p.text = s, string(raw)
+	}
+	off := int(uintptr(unsafe.Pointer(&b[0])) - uintptr(unsafe.Pointer(&raw[0])))
+	return p.text[off : off+len(b)]
+}
 
 // required returns element i and records an error if it is empty.
 func (p *parser) required(s *x12.Segment, i int, name string) string {
-	v := str(s, i)
+	v := p.str(s, i)
 	if v == "" {
 		p.fail(s, i, 0, fmt.Sprintf("%s (%s%02d) is required", name, s.ID, i))
 	}
@@ -85,7 +117,7 @@ func (p *parser) amount(s *x12.Segment, i int, name string) int64 {
 		p.fail(s, i, 0, fmt.Sprintf("%s (%s%02d) is required", name, s.ID, i))
 		return 0
 	}
-	v, err := x12.ParseAmount(string(el))
+	v, err := x12.ParseAmount(view(el))
 	if err != nil {
 		p.failErr(s, i, 0, err)
 	}
@@ -98,7 +130,7 @@ func (p *parser) optAmount(s *x12.Segment, i int) *int64 {
 	if len(el) == 0 {
 		return nil
 	}
-	v, err := x12.ParseAmount(string(el))
+	v, err := x12.ParseAmount(view(el))
 	if err != nil {
 		p.failErr(s, i, 0, err)
 		return nil
@@ -107,7 +139,7 @@ func (p *parser) optAmount(s *x12.Segment, i int) *int64 {
 }
 
 func (p *parser) quantityBytes(s *x12.Segment, i, j int, el []byte) Quantity {
-	v, err := x12.ParseDecimal(string(el), QuantityScale)
+	v, err := x12.ParseDecimal(view(el), QuantityScale)
 	if err != nil {
 		p.failErr(s, i, j, err)
 	}
@@ -153,7 +185,7 @@ func (p *parser) date(s *x12.Segment, i int) time.Time {
 	if len(el) == 0 {
 		return time.Time{}
 	}
-	t, err := x12.ParseDate(string(el))
+	t, err := x12.ParseDate(view(el))
 	if err != nil {
 		p.failErr(s, i, 0, err)
 	}
@@ -175,18 +207,6 @@ var internTable = func() map[string]string {
 	}
 	return m
 }()
-
-func intern(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	if len(b) <= 5 {
-		if s, ok := internTable[string(b)]; ok {
-			return s
-		}
-	}
-	return string(b)
-}
 
 // out writes segments and keeps the first error.
 type out struct {

@@ -23,30 +23,37 @@ func Parse(tree *validate.Loop) (*Remittance, error) {
 	for _, s := range tree.Segments {
 		switch s.ID {
 		case "ST":
-			if v := str(s, 1); v != "835" {
+			if v := p.str(s, 1); v != "835" {
 				p.fail(s, 1, 0, fmt.Sprintf("transaction set %q is not an 835", v))
 			}
 		case "BPR":
 			r.Payment = p.payment(s)
 		case "TRN":
-			r.Trace = Trace{Type: str(s, 1), Number: str(s, 2), OriginatorID: str(s, 3), Supplemental: str(s, 4)}
+			r.Trace = Trace{Type: p.str(s, 1), Number: p.str(s, 2), OriginatorID: p.str(s, 3), Supplemental: p.str(s, 4)}
 		case "CUR":
-			r.Currency = str(s, 2)
+			r.Currency = p.str(s, 2)
 		case "REF":
-			switch str(s, 1) {
+			switch p.str(s, 1) {
 			case "EV":
-				r.ReceiverID = str(s, 2)
+				r.ReceiverID = p.str(s, 2)
 			case "F2":
-				r.VersionID = str(s, 2)
+				r.VersionID = p.str(s, 2)
 			}
 		case "DTM":
-			if str(s, 1) == "405" {
+			if p.str(s, 1) == "405" {
 				r.ProductionDate = p.date(s, 2)
 			}
 		case "PLB":
 			r.ProviderAdjustments = append(r.ProviderAdjustments, p.plb(s))
 		}
 	}
+	n := 0
+	for _, l := range tree.Loops {
+		if l.ID == "2000" {
+			n++
+		}
+	}
+	r.Headers = make([]Header, 0, n)
 	for _, l := range tree.Loops {
 		switch l.ID {
 		case "1000A":
@@ -70,74 +77,74 @@ func (p *parser) payment(s *x12.Segment) Payment {
 	return Payment{
 		HandlingCode: p.required(s, 1, "transaction handling code"),
 		Amount:       p.amount(s, 2, "total actual provider payment amount"),
-		CreditDebit:  str(s, 3),
-		Method:       str(s, 4),
-		Format:       str(s, 5),
+		CreditDebit:  p.str(s, 3),
+		Method:       p.str(s, 4),
+		Format:       p.str(s, 5),
 		Sender: BankAccount{
-			DFIQualifier: str(s, 6), DFIID: str(s, 7),
-			AccountQualifier: str(s, 8), AccountNumber: str(s, 9),
+			DFIQualifier: p.str(s, 6), DFIID: p.str(s, 7),
+			AccountQualifier: p.str(s, 8), AccountNumber: p.str(s, 9),
 		},
-		OriginatorID:           str(s, 10),
-		OriginatorSupplemental: str(s, 11),
+		OriginatorID:           p.str(s, 10),
+		OriginatorSupplemental: p.str(s, 11),
 		Receiver: BankAccount{
-			DFIQualifier: str(s, 12), DFIID: str(s, 13),
-			AccountQualifier: str(s, 14), AccountNumber: str(s, 15),
+			DFIQualifier: p.str(s, 12), DFIID: p.str(s, 13),
+			AccountQualifier: p.str(s, 14), AccountNumber: p.str(s, 15),
 		},
 		Date: p.date(s, 16),
 	}
 }
 
 func (p *parser) plb(s *x12.Segment) ProviderAdjustment {
-	a := ProviderAdjustment{ProviderID: str(s, 1), FiscalPeriodEnd: p.date(s, 2)}
+	a := ProviderAdjustment{ProviderID: p.str(s, 1), FiscalPeriodEnd: p.date(s, 2)}
 	for i := 3; i+1 <= s.Len() && i <= 13; i += 2 {
 		if len(s.Element(i)) == 0 && len(s.Element(i+1)) == 0 {
 			continue
 		}
 		a.Items = append(a.Items, ProviderAdjustmentItem{
-			Reason:    comp(s, i, 1),
-			Reference: comp(s, i, 2),
+			Reason:    p.comp(s, i, 1),
+			Reference: p.comp(s, i, 2),
 			Amount:    p.amount(s, i+1, "provider adjustment amount"),
 		})
 	}
 	return a
 }
 
-func address(l *validate.Loop) Address {
+func (p *parser) address(l *validate.Loop) Address {
 	var a Address
 	if s := l.Segment("N3"); s != nil {
-		a.Line1, a.Line2 = str(s, 1), str(s, 2)
+		a.Line1, a.Line2 = p.str(s, 1), p.str(s, 2)
 	}
 	if s := l.Segment("N4"); s != nil {
-		a.City, a.State, a.PostalCode, a.Country, a.Subdivision = str(s, 1), str(s, 2), str(s, 3), str(s, 4), str(s, 7)
+		a.City, a.State, a.PostalCode, a.Country, a.Subdivision = p.str(s, 1), p.str(s, 2), p.str(s, 3), p.str(s, 4), p.str(s, 7)
 	}
 	return a
 }
 
-func contact(s *x12.Segment) Contact {
-	c := Contact{Function: str(s, 1), Name: str(s, 2)}
+func (p *parser) contact(s *x12.Segment) Contact {
+	c := Contact{Function: p.str(s, 1), Name: p.str(s, 2)}
 	for i := 3; i <= 7; i += 2 {
-		if q, n := str(s, i), str(s, i+1); q != "" || n != "" {
+		if q, n := p.str(s, i), p.str(s, i+1); q != "" || n != "" {
 			c.Numbers = append(c.Numbers, Communication{Qualifier: q, Number: n})
 		}
 	}
 	return c
 }
 
-func ref(s *x12.Segment) Ref { return Ref{Qualifier: str(s, 1), Value: str(s, 2)} }
+func (p *parser) ref(s *x12.Segment) Ref { return Ref{Qualifier: p.str(s, 1), Value: p.str(s, 2)} }
 
 func (p *parser) payer(l *validate.Loop) Payer {
 	var py Payer
 	for _, s := range l.Segments {
 		switch s.ID {
 		case "N1":
-			py.Name, py.IDQualifier, py.ID = str(s, 2), str(s, 3), str(s, 4)
+			py.Name, py.IDQualifier, py.ID = p.str(s, 2), p.str(s, 3), p.str(s, 4)
 		case "REF":
-			py.Refs = append(py.Refs, ref(s))
+			py.Refs = append(py.Refs, p.ref(s))
 		case "PER":
-			py.Contacts = append(py.Contacts, contact(s))
+			py.Contacts = append(py.Contacts, p.contact(s))
 		}
 	}
-	py.Address = address(l)
+	py.Address = p.address(l)
 	return py
 }
 
@@ -146,14 +153,14 @@ func (p *parser) payee(l *validate.Loop) Payee {
 	for _, s := range l.Segments {
 		switch s.ID {
 		case "N1":
-			pe.Name, pe.IDQualifier, pe.ID = str(s, 2), str(s, 3), str(s, 4)
+			pe.Name, pe.IDQualifier, pe.ID = p.str(s, 2), p.str(s, 3), p.str(s, 4)
 		case "REF":
-			pe.Refs = append(pe.Refs, ref(s))
+			pe.Refs = append(pe.Refs, p.ref(s))
 		case "RDM":
-			pe.Delivery = &Delivery{Method: str(s, 1), Name: str(s, 2), Communication: str(s, 3)}
+			pe.Delivery = &Delivery{Method: p.str(s, 1), Name: p.str(s, 2), Communication: p.str(s, 3)}
 		}
 	}
-	pe.Address = address(l)
+	pe.Address = p.address(l)
 	return pe
 }
 
@@ -165,8 +172,8 @@ func (p *parser) header(l *validate.Loop) Header {
 			h.Number = p.number(s, 1)
 		case "TS3":
 			h.Summary = &ProviderSummary{
-				ProviderID:             str(s, 1),
-				FacilityCode:           str(s, 2),
+				ProviderID:             p.str(s, 1),
+				FacilityCode:           p.str(s, 2),
 				FiscalPeriodEnd:        p.date(s, 3),
 				ClaimCount:             p.quantity(s, 4),
 				TotalCharge:            p.amount(s, 5, "total claim charge amount"),
@@ -212,14 +219,18 @@ func (p *parser) header(l *validate.Loop) Header {
 			}
 		}
 	}
-	if cl := l.Children("2100"); len(cl) > 0 {
-		h.Claims = make([]Claim, 0, len(cl))
-		for _, c := range cl {
-			h.Claims = append(h.Claims, p.claim(c))
-			if p.err != nil {
-				break
-			}
+	h.Claims = make([]Claim, 0, len(l.Loops))
+	for _, c := range l.Loops {
+		if c.ID != "2100" {
+			continue
 		}
+		h.Claims = append(h.Claims, p.claim(c))
+		if p.err != nil {
+			break
+		}
+	}
+	if len(h.Claims) == 0 {
+		h.Claims = nil
 	}
 	return h
 }
@@ -228,7 +239,7 @@ func (p *parser) header(l *validate.Loop) Header {
 var ts3Legacy = []int{6, 7, 8, 9, 10, 11, 12, 14, 16, 19}
 
 func (p *parser) cas(s *x12.Segment) Adjustment {
-	a := Adjustment{Group: str(s, 1)}
+	a := Adjustment{Group: p.str(s, 1)}
 	n := 0
 	for i := 2; i <= 17 && i <= s.Len(); i += 3 {
 		if len(s.Element(i)) > 0 || len(s.Element(i+1)) > 0 || len(s.Element(i+2)) > 0 {
@@ -249,10 +260,10 @@ func (p *parser) cas(s *x12.Segment) Adjustment {
 	return a
 }
 
-func entity(s *x12.Segment) *Entity {
+func (p *parser) entity(s *x12.Segment) *Entity {
 	return &Entity{
-		Type: str(s, 2), Last: str(s, 3), First: str(s, 4), Middle: str(s, 5),
-		Suffix: str(s, 7), IDQualifier: str(s, 8), ID: str(s, 9),
+		Type: p.str(s, 2), Last: p.str(s, 3), First: p.str(s, 4), Middle: p.str(s, 5),
+		Suffix: p.str(s, 7), IDQualifier: p.str(s, 8), ID: p.str(s, 9),
 	}
 }
 
@@ -266,18 +277,18 @@ func (p *parser) claim(l *validate.Loop) Claim {
 			c.Charge = p.amount(s, 3, "total claim charge amount")
 			c.Paid = p.amount(s, 4, "claim payment amount")
 			c.PatientResponsibility = p.optAmount(s, 5)
-			c.FilingIndicator = str(s, 6)
-			c.PayerControlNumber = str(s, 7)
-			c.FacilityCode = str(s, 8)
-			c.Frequency = str(s, 9)
-			c.DRG = str(s, 11)
+			c.FilingIndicator = p.str(s, 6)
+			c.PayerControlNumber = p.str(s, 7)
+			c.FacilityCode = p.str(s, 8)
+			c.Frequency = p.str(s, 9)
+			c.DRG = p.str(s, 11)
 			c.DRGWeight = p.optQuantity(s, 12)
 			c.DischargeFraction = p.optQuantity(s, 13)
 		case "CAS":
 			c.Adjustments = append(c.Adjustments, p.cas(s))
 		case "NM1":
-			e := entity(s)
-			switch str(s, 1) {
+			e := p.entity(s)
+			switch p.str(s, 1) {
 			case "QC":
 				c.Patient = e
 			case "IL":
@@ -299,7 +310,7 @@ func (p *parser) claim(l *validate.Loop) Claim {
 				PPSOperatingOutlier:     p.optAmount(s, 2),
 				LifetimePsychiatricDays: p.optQuantity(s, 3),
 				DRGAmount:               p.optAmount(s, 4),
-				RemarkCode:              str(s, 5),
+				RemarkCode:              p.str(s, 5),
 				DisproportionateShare:   p.optAmount(s, 6),
 				MSPPassThrough:          p.optAmount(s, 7),
 				PPSCapital:              p.optAmount(s, 8),
@@ -314,21 +325,21 @@ func (p *parser) claim(l *validate.Loop) Claim {
 				PPSCapitalOutlier:       p.optAmount(s, 17),
 				IndirectTeaching:        p.optAmount(s, 18),
 				NonpayableProfessional:  p.optAmount(s, 19),
-				RemarkCodes:             [4]string{str(s, 20), str(s, 21), str(s, 22), str(s, 23)},
+				RemarkCodes:             [4]string{p.str(s, 20), p.str(s, 21), p.str(s, 22), p.str(s, 23)},
 				PPSCapitalException:     p.optAmount(s, 24),
 			}
 		case "MOA":
 			c.Outpatient = &Outpatient{
 				ReimbursementRate:      p.optQuantity(s, 1),
 				HCPCSPayable:           p.optAmount(s, 2),
-				RemarkCodes:            [5]string{str(s, 3), str(s, 4), str(s, 5), str(s, 6), str(s, 7)},
+				RemarkCodes:            [5]string{p.str(s, 3), p.str(s, 4), p.str(s, 5), p.str(s, 6), p.str(s, 7)},
 				ESRDPayment:            p.optAmount(s, 8),
 				NonpayableProfessional: p.optAmount(s, 9),
 			}
 		case "REF":
-			c.Refs = append(c.Refs, ref(s))
+			c.Refs = append(c.Refs, p.ref(s))
 		case "DTM":
-			switch str(s, 1) {
+			switch p.str(s, 1) {
 			case "232":
 				c.StatementFrom = p.date(s, 2)
 			case "233":
@@ -339,27 +350,33 @@ func (p *parser) claim(l *validate.Loop) Claim {
 				c.Received = p.date(s, 2)
 			}
 		case "PER":
-			c.Contacts = append(c.Contacts, contact(s))
+			c.Contacts = append(c.Contacts, p.contact(s))
 		case "AMT":
-			c.Amounts = append(c.Amounts, Amount{Qualifier: str(s, 1), Amount: p.amount(s, 2, "amount")})
+			c.Amounts = append(c.Amounts, Amount{Qualifier: p.str(s, 1), Amount: p.amount(s, 2, "amount")})
 		case "QTY":
-			c.Quantities = append(c.Quantities, QuantityInfo{Qualifier: str(s, 1), Quantity: p.quantity(s, 2)})
+			c.Quantities = append(c.Quantities, QuantityInfo{Qualifier: p.str(s, 1), Quantity: p.quantity(s, 2)})
 		}
 	}
-	if sl := l.Children("2110"); len(sl) > 0 {
-		c.Services = make([]Service, 0, len(sl))
-		for _, s := range sl {
+	if len(l.Loops) > 0 {
+		c.Services = make([]Service, 0, len(l.Loops))
+		for _, s := range l.Loops {
+			if s.ID != "2110" {
+				continue
+			}
 			c.Services = append(c.Services, p.service(s))
 			if p.err != nil {
 				break
 			}
+		}
+		if len(c.Services) == 0 {
+			c.Services = nil
 		}
 	}
 	return c
 }
 
 func (p *parser) procedure(s *x12.Segment, i int) Procedure {
-	pr := Procedure{Qualifier: comp(s, i, 1), Code: comp(s, i, 2), Description: comp(s, i, 7)}
+	pr := Procedure{Qualifier: p.comp(s, i, 1), Code: p.comp(s, i, 2), Description: p.comp(s, i, 7)}
 	n := 0
 	for j := 3; j <= 6; j++ {
 		if len(s.Component(i, j)) > 0 {
@@ -369,7 +386,7 @@ func (p *parser) procedure(s *x12.Segment, i int) Procedure {
 	if n > 0 {
 		pr.Modifiers = make([]string, n)
 		for j := range n {
-			pr.Modifiers[j] = comp(s, i, j+3)
+			pr.Modifiers[j] = p.comp(s, i, j+3)
 		}
 	}
 	return pr
@@ -386,7 +403,7 @@ func (p *parser) service(l *validate.Loop) Service {
 			sv.Procedure = p.procedure(s, 1)
 			sv.Charge = p.amount(s, 2, "line item charge amount")
 			sv.Paid = p.amount(s, 3, "line item provider payment amount")
-			sv.RevenueCode = str(s, 4)
+			sv.RevenueCode = p.str(s, 4)
 			sv.Units = p.optQuantity(s, 5)
 			if len(s.Element(6)) > 0 {
 				o := p.procedure(s, 6)
@@ -394,7 +411,7 @@ func (p *parser) service(l *validate.Loop) Service {
 			}
 			sv.OriginalUnits = p.optQuantity(s, 7)
 		case "DTM":
-			switch str(s, 1) {
+			switch p.str(s, 1) {
 			case "472":
 				sv.Date = p.date(s, 2)
 			case "150":
@@ -405,22 +422,22 @@ func (p *parser) service(l *validate.Loop) Service {
 		case "CAS":
 			sv.Adjustments = append(sv.Adjustments, p.cas(s))
 		case "REF":
-			if str(s, 1) == "6R" {
-				sv.LineItemControlNumber = str(s, 2)
+			if p.str(s, 1) == "6R" {
+				sv.LineItemControlNumber = p.str(s, 2)
 			} else {
-				sv.Refs = append(sv.Refs, ref(s))
+				sv.Refs = append(sv.Refs, p.ref(s))
 			}
 		case "AMT":
 			a := p.amount(s, 2, "amount")
-			if str(s, 1) == "B6" && sv.Allowed == nil {
+			if p.str(s, 1) == "B6" && sv.Allowed == nil {
 				sv.Allowed = &a
 			} else {
-				sv.Amounts = append(sv.Amounts, Amount{Qualifier: str(s, 1), Amount: a})
+				sv.Amounts = append(sv.Amounts, Amount{Qualifier: p.str(s, 1), Amount: a})
 			}
 		case "QTY":
-			sv.Quantities = append(sv.Quantities, QuantityInfo{Qualifier: str(s, 1), Quantity: p.quantity(s, 2)})
+			sv.Quantities = append(sv.Quantities, QuantityInfo{Qualifier: p.str(s, 1), Quantity: p.quantity(s, 2)})
 		case "LQ":
-			sv.Remarks = append(sv.Remarks, Remark{Qualifier: str(s, 1), Code: str(s, 2)})
+			sv.Remarks = append(sv.Remarks, Remark{Qualifier: p.str(s, 1), Code: p.str(s, 2)})
 		}
 	}
 	return sv
