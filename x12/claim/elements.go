@@ -187,27 +187,6 @@ func intern(b []byte) string {
 	return string(b)
 }
 
-// out writes segments and keeps the first error.
-type out struct {
-	w   *x12.Writer
-	err error
-}
-
-func (o *out) seg(id string, el ...string) {
-	if o.err == nil {
-		o.err = o.w.WriteSegment(id, el...)
-	}
-}
-
-func (o *out) comp(id string, el ...[]string) {
-	if o.err == nil {
-		o.err = o.w.WriteComposite(id, el...)
-	}
-}
-
-// c makes a composite element or a simple one (one component).
-func c(v ...string) []string { return v }
-
 func amt(v int64) string { return x12.FormatAmount(v) }
 
 func optAmt(v *int64) string {
@@ -232,8 +211,6 @@ func date(t time.Time) string {
 	}
 	return x12.FormatDate(t)
 }
-
-func num(n int) string { return fmt.Sprint(n) }
 
 // other keeps a segment the model does not type as X12 text with the
 // default delimiters.

@@ -66,6 +66,40 @@ func (p *parser) failErr(s *x12.Segment, el, comp int, err error) {
 	p.fail(s, el, comp, strings.TrimPrefix(err.Error(), "x12: "))
 }
 
+// layout says which elements of a segment the model holds: up to max,
+// less those the 5010 guide does not use.
+var layout = map[string]struct {
+	max     int
+	notUsed []int
+}{
+	"BPR": {16, nil}, "TRN": {4, nil}, "CUR": {2, nil}, "REF": {2, nil}, "DTM": {2, nil},
+	"N1": {4, nil}, "N3": {2, nil}, "N4": {7, []int{5, 6}}, "PER": {8, nil}, "RDM": {3, nil},
+	"LX": {1, nil}, "TS3": {24, nil}, "TS2": {19, nil}, "CLP": {13, []int{10}}, "CAS": {19, nil},
+	"NM1": {9, []int{6}}, "MIA": {24, nil}, "MOA": {9, nil}, "AMT": {2, nil}, "QTY": {2, nil},
+	"SVC": {7, nil}, "LQ": {2, nil}, "PLB": {14, nil},
+}
+
+// check records an error if s has a value in an element the model does
+// not hold, which would otherwise be lost without a word.
+func (p *parser) check(s *x12.Segment) {
+	l, ok := layout[s.ID]
+	if !ok {
+		return
+	}
+	for i := l.max + 1; i <= s.Len(); i++ {
+		if len(s.Element(i)) > 0 {
+			p.fail(s, i, 0, fmt.Sprintf("%s%02d is not used in 5010 and cannot be kept", s.ID, i))
+			return
+		}
+	}
+	for _, i := range l.notUsed {
+		if len(s.Element(i)) > 0 {
+			p.fail(s, i, 0, fmt.Sprintf("%s%02d is not used in 5010 and cannot be kept", s.ID, i))
+			return
+		}
+	}
+}
+
 // view returns b as a string without copying, for the number and date
 // parsers, which do not keep it (their errors quote a copy). Segment bytes
 // are never changed once read.

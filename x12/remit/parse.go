@@ -21,6 +21,7 @@ func Parse(tree *validate.Loop) (*Remittance, error) {
 	p := &parser{}
 	r := &Remittance{}
 	for _, s := range tree.Segments {
+		p.check(s)
 		switch s.ID {
 		case "ST":
 			if v := p.str(s, 1); v != "835" {
@@ -135,6 +136,7 @@ func (p *parser) ref(s *x12.Segment) Ref { return Ref{Qualifier: p.str(s, 1), Va
 func (p *parser) payer(l *validate.Loop) Payer {
 	var py Payer
 	for _, s := range l.Segments {
+		p.check(s)
 		switch s.ID {
 		case "N1":
 			py.Name, py.IDQualifier, py.ID = p.str(s, 2), p.str(s, 3), p.str(s, 4)
@@ -151,6 +153,7 @@ func (p *parser) payer(l *validate.Loop) Payer {
 func (p *parser) payee(l *validate.Loop) Payee {
 	var pe Payee
 	for _, s := range l.Segments {
+		p.check(s)
 		switch s.ID {
 		case "N1":
 			pe.Name, pe.IDQualifier, pe.ID = p.str(s, 2), p.str(s, 3), p.str(s, 4)
@@ -167,6 +170,7 @@ func (p *parser) payee(l *validate.Loop) Payee {
 func (p *parser) header(l *validate.Loop) Header {
 	var h Header
 	for _, s := range l.Segments {
+		p.check(s)
 		switch s.ID {
 		case "LX":
 			h.Number = p.number(s, 1)
@@ -270,6 +274,7 @@ func (p *parser) entity(s *x12.Segment) *Entity {
 func (p *parser) claim(l *validate.Loop) Claim {
 	var c Claim
 	for _, s := range l.Segments {
+		p.check(s)
 		switch s.ID {
 		case "CLP":
 			c.ID = p.required(s, 1, "patient control number")
@@ -395,6 +400,7 @@ func (p *parser) procedure(s *x12.Segment, i int) Procedure {
 func (p *parser) service(l *validate.Loop) Service {
 	var sv Service
 	for _, s := range l.Segments {
+		p.check(s)
 		switch s.ID {
 		case "SVC":
 			if len(s.Element(1)) == 0 {

@@ -292,6 +292,7 @@ func full() *Remittance {
 				MSPPayer: ptr[int64](1), NonLabCharge: ptr[int64](2), HCPCSReportedCharge: ptr[int64](3), HCPCSPayable: ptr[int64](4),
 				ProfessionalComponent: ptr[int64](5), MSPPatientLiabilityMet: ptr[int64](6), PatientReimbursement: ptr[int64](7),
 				PIPClaimCount: ptr(Units(8)), PIPAdjustment: ptr[int64](-9),
+				Legacy: map[int]int64{9: 45000, 11: 5000},
 			},
 			Supplemental: &ProviderSupplemental{
 				DRGAmount: ptr[int64](101), FederalSpecific: ptr[int64](102), HospitalSpecific: ptr[int64](103),
@@ -430,6 +431,8 @@ func TestParseErrors(t *testing.T) {
 			"remit: segment 13 (SVC): element 5: number \"1.00001\": invalid value: more than 4 decimal places"},
 		{"bad CAS amount", "BPR*I*5*C*NON~" + payer + "LX*1~CLP*A1*1*10*5**12~CAS*CO*45*5**253*X~NM1*QC*1*DOE*JANE~",
 			"remit: segment 12 (CAS): element 6: number \"X\": invalid value: unexpected 'X'"},
+		{"element not used in 5010", "BPR*I*5*C*NON~" + payer + "LX*1~CLP*A1*1*10*5**12****X~NM1*QC*1*DOE*JANE~",
+			"remit: segment 11 (CLP): element 10: CLP10 is not used in 5010 and cannot be kept"},
 		{"bad PLB date", "BPR*I*5*C*NON~" + payer + "PLB*123*2026013*L6*5~",
 			"remit: segment 10 (PLB): element 2: date \"2026013\": invalid value: want CCYYMMDD"},
 	}
