@@ -137,6 +137,10 @@ func TestCasePage(t *testing.T) {
 			t.Errorf("case page lacks %q", want)
 		}
 	}
+	// fd may hand on the items fd owns, and no other.
+	if n := strings.Count(page.body, `<button class="btn btn-small" type="submit">Reassign</button>`); n != 2 {
+		t.Errorf("front desk sees %d reassign forms, want 2 (the stage's item and the follow-up)", n)
+	}
 	if strings.Contains(page.body, `action="/cases/`+fmt.Sprint(f.caseID)+`/exceptions"`) {
 		t.Errorf("a front-desk user sees exception forms")
 	}
