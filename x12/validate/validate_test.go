@@ -389,3 +389,51 @@ func TestSegmentsMatchesStream(t *testing.T) {
 		})
 	}
 }
+
+func TestValidDate(t *testing.T) {
+	tests := []struct {
+		v    string
+		want bool
+	}{
+		{"20240229", true}, {"20230229", false}, {"19000229", false}, {"20000229", true},
+		{"20241231", true}, {"20241301", false}, {"20240100", false}, {"20240431", false},
+		{"18991231", false}, {"2024010", false}, {"2024O101", false},
+		{"240229", true}, {"230229", false}, {"991231", true}, {"", false},
+	}
+	for _, tt := range tests {
+		if got := validDate([]byte(tt.v)); got != tt.want {
+			t.Errorf("validDate(%q) = %v, want %v", tt.v, got, tt.want)
+		}
+	}
+}
+
+func TestValidNumber(t *testing.T) {
+	tests := []struct {
+		v       string
+		decimal bool
+		want    bool
+	}{
+		{"12", false, true}, {"-12", false, true}, {"1.5", false, false}, {"+1", false, false}, {"", false, false}, {"-", false, false},
+		{"1.5", true, true}, {"-.5", true, true}, {"1.", true, true}, {"1.2.3", true, false}, {"1e3", true, false}, {".", true, false},
+	}
+	for _, tt := range tests {
+		if got := isNumber([]byte(tt.v), tt.decimal); got != tt.want {
+			t.Errorf("isNumber(%q, %v) = %v, want %v", tt.v, tt.decimal, got, tt.want)
+		}
+	}
+}
+
+// TestNoSE: a set cut off before SE reports the trailer missing and what
+// its open loops still required.
+func TestNoSE(t *testing.T) {
+	text := interchange("837", "005010X222A1", base837P[:9]) // through 2010AA's REF
+	text = text[:strings.Index(text, "SE*")] + "GE*1*1~IEA*1*000000001~"
+	_, got := Transaction(readSet(t, text))
+	want := []short{
+		{3, "ST", "ST", "", "2", "transaction set 0001 has no SE before segment 13 (GE)"},
+		{12, "HL", "2000A", "", "3", `required loop 2000B "Subscriber Hierarchical Level" is missing`},
+	}
+	if diff := cmp.Diff(want, shorten(got, func(f Finding) bool { return f.Rule == "" })); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
