@@ -34,8 +34,8 @@ type Options struct {
 //     element; AK9 with the counts.
 //
 // Findings of severity Warning are not reported. The error is non-nil only
-// when the input yields nothing to acknowledge (it does not start with a
-// readable ISA) or fn cannot read it (I/O).
+// when the input yields nothing to acknowledge: no transaction set, or no
+// readable ISA before the first.
 func For(r io.Reader, opts Options) (*Interchange, error) {
 	if opts.ControlNumber <= 0 {
 		opts.ControlNumber = 1
@@ -461,8 +461,10 @@ func (b *builder) ack999(g *groupAck, envErrs []*x12.ParseError, n int) Ack999 {
 				addErr("4")
 			} else {
 				addErr("5")
-				if v, err := atoi(e.Detail); err == nil {
-					a.Included = v
+				// The Checker says "transaction set count N does not match...".
+				var n int
+				if _, err := fmt.Sscanf(e.Detail, "transaction set count %d", &n); err == nil {
+					a.Included = n
 				}
 			}
 		}
@@ -494,17 +496,4 @@ func (b *builder) geOf(g *groupAck, pos int) bool {
 		}
 	}
 	return true
-}
-
-// atoi reads the count at the start of a count-mismatch detail such as
-// "transaction set count 2 does not match 1 transaction sets counted".
-func atoi(detail string) (int, error) {
-	f := strings.Fields(detail)
-	for _, w := range f {
-		var n int
-		if _, err := fmt.Sscanf(w, "%d", &n); err == nil {
-			return n, nil
-		}
-	}
-	return 0, errors.New("no number")
 }

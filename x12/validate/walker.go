@@ -25,17 +25,16 @@ import (
 // Required segments and loops passed over are reported missing at the
 // segment that was found in their place.
 type Walker struct {
-	m           *machine
-	root        *Loop
-	stack       []frame
-	findings    []Finding
-	miss        []missing
-	last        *x12.Segment
-	done        bool // SE matched
-	free        [][]int
-	earlierLoop string
-	lastCopy    *x12.Segment // the position of the last segment, when discarding
-	freeLoops   []*Loop      // loops left behind, for reuse when discarding
+	m         *machine
+	root      *Loop
+	stack     []frame
+	findings  []Finding
+	miss      []missing
+	last      *x12.Segment
+	done      bool // SE matched
+	free      [][]int
+	lastCopy  *x12.Segment // the position of the last segment, when discarding
+	freeLoops []*Loop      // loops left behind, for reuse when discarding
 	// MaxFindings caps the findings kept; zero means DefaultMaxFindings.
 	MaxFindings int
 	// Discard makes the Walker keep no tree: segments need to be valid
@@ -271,17 +270,19 @@ func (w *Walker) unexpected(s *x12.Segment) {
 		code, msg = CodeUnrecognizedSegment, fmt.Sprintf("%q is not a segment ID", s.ID)
 	case !w.m.ids[s.ID]:
 		code, msg = CodeNotInSet, fmt.Sprintf("segment %s is not part of transaction set %s", s.ID, w.m.t.ID)
-	case w.earlier(s):
-		code, msg = CodeOutOfSequence, fmt.Sprintf("segment %s is out of order: it belongs earlier in loop %s", what, w.earlierLoop)
 	default:
+		if loop, ok := w.earlier(s); ok {
+			code, msg = CodeOutOfSequence, fmt.Sprintf("segment %s is out of order: it belongs earlier in loop %s", what, loop)
+			break
+		}
 		msg = fmt.Sprintf("segment %s is not expected here", what)
 	}
 	w.add(segFinding(s, node, Error, code, msg))
 }
 
-// earlier reports whether s matches an item before the current position of
-// an open loop, remembering that loop in earlierLoop.
-func (w *Walker) earlier(s *x12.Segment) bool {
+// earlier reports whether s matches, with its keys, a segment before the
+// current position of an open loop, and which loop.
+func (w *Walker) earlier(s *x12.Segment) (loop string, ok bool) {
 	for d := len(w.stack) - 1; d >= 0; d-- {
 		f := &w.stack[d]
 		if f.pos < 1 {
@@ -290,12 +291,11 @@ func (w *Walker) earlier(s *x12.Segment) bool {
 		for i := 1; i < f.ml.group[f.pos]; i++ {
 			it := &f.ml.items[i]
 			if it.seg != nil && it.id == s.ID && keysMatch(it.seg, s) {
-				w.earlierLoop = f.node.ID
-				return true
+				return f.node.ID, true
 			}
 		}
 	}
-	return false
+	return "", false
 }
 
 // End finishes the walk: it reports what is still missing when the set
