@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -64,7 +65,25 @@ func importFile(t *testing.T, s codeset.Store, kind codeset.Kind, path string, o
 	return set, created
 }
 
+// raceEnabled reports whether the test binary has the race detector, which
+// makes the pure-Go SQLite driver some 40 times slower.
+func raceEnabled() bool {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return false
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "-race" {
+			return s.Value == "true"
+		}
+	}
+	return false
+}
+
 func testImportICD10CMFull(t *testing.T, s codeset.Store) {
+	if raceEnabled() {
+		t.Skip("the race detector makes this a minute-long import; the full file and its time limit are tested without -race")
+	}
 	ctx := context.Background()
 	path := testshared.Path(t, "codesets", "icd10cm", "icd10cm-order-2022.txt")
 	start := time.Now()
