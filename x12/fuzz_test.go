@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -22,6 +23,7 @@ func FuzzReader(f *testing.F) {
 	f.Add([]byte("ISA*******ZZ**000101*0000*0*00000*000000000*0*P* \nGS*00*  *0000000000\n0"))
 	f.Add([]byte("ISA***********0*****\xdd!"))
 	f.Add([]byte("ISA****************!\""))
+	f.Add([]byte("ISA*00*" + strings.Repeat("r", 4000) + strings.Repeat("*", 14) + ":~"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		const max = 4096
 		r := NewReader(bytes.NewReader(data))

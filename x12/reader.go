@@ -225,7 +225,7 @@ func (r *Reader) readISA() (int, error) {
 	}
 	n, seps := 4, 1 // bytes scanned, separators seen
 	for {
-		for ; n < r.w-r.r && seps < 16; n++ {
+		for ; n < min(r.w-r.r, maxISALen) && seps < 16; n++ {
 			if r.buf[r.r+n] == sep {
 				seps++
 			}

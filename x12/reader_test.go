@@ -185,6 +185,7 @@ func TestReaderErrors(t *testing.T) {
 		{"terminator equals component separator", isa[:104] + "::", 0, `segment 1 (ISA): component separator and segment terminator are both ':'`, ErrBadISA, 1, 0, "ISA"},
 		{"space as element separator", "ISA 00 ", 0, `segment 1 (ISA): element separator ' ' is whitespace`, ErrBadISA, 1, 0, "ISA"},
 		{"ISA without 16 elements", "ISA*" + strings.Repeat("x", 600), 0, "segment 1 (ISA): fewer than 16 elements in the first 512 bytes", ErrBadISA, 1, 0, "ISA"},
+		{"ISA elements beyond 512 bytes", "ISA*00*" + strings.Repeat("x", 600) + strings.Repeat("*", 14) + ":~", 0, "segment 1 (ISA): fewer than 16 elements in the first 512 bytes", ErrBadISA, 1, 0, "ISA"},
 		{"segment too long", isa + "NTE*" + strings.Repeat("x", 100) + "~", 64, "segment 2 (NTE): segment is longer than 64 bytes", ErrSegmentTooLong, 2, 106, "NTE"},
 		{"no terminator at end", isa + "ST*835*0001~SE*2*0001", 0, "segment 3 (SE): input ends inside a segment (no segment terminator)", ErrUnexpectedEOF, 3, 118, "SE"},
 	}
