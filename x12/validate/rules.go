@@ -52,6 +52,20 @@ func RunRules(t *spec.Transaction, root *Loop) []Finding {
 	return r.findings
 }
 
+// hls returns the HL segments of the set, in order, found once per set.
+func (r *Report) hls(root *Loop) []hl {
+	if r.hlDone {
+		return r.hlList
+	}
+	r.hlDone = true
+	walk(root, func(l *Loop) {
+		if len(l.Segments) > 0 && l.Segments[0].ID == "HL" && l.Spec != nil {
+			r.hlList = append(r.hlList, hl{loop: l, seg: l.Segments[0]})
+		}
+	})
+	return r.hlList
+}
+
 func applies(r Rule, id string) bool {
 	if len(r.Sets) == 0 {
 		return true
@@ -67,6 +81,8 @@ func applies(r Rule, id string) bool {
 // A Report collects the findings of the rules, up to DefaultMaxFindings
 // for each rule.
 type Report struct {
+	hlList   []hl
+	hlDone   bool
 	rule     string
 	n        int    // findings of this rule
 	version  string // the table's version: 005010X222A1...
@@ -135,20 +151,9 @@ type hl struct {
 	seg  *x12.Segment
 }
 
-// hls returns the HL segments of the set, in order.
-func hls(root *Loop) []hl {
-	var out []hl
-	walk(root, func(l *Loop) {
-		if len(l.Segments) > 0 && l.Segments[0].ID == "HL" && l.Spec != nil {
-			out = append(out, hl{loop: l, seg: l.Segments[0]})
-		}
-	})
-	return out
-}
-
 // hlSequence: HL01 counts 1, 2, 3... in the order of the HL segments.
 func hlSequence(root *Loop, r *Report) {
-	for i, h := range hls(root) {
+	for i, h := range r.hls(root) {
 		if got, want := string(h.seg.Element(1)), strconv.Itoa(i+1); got != want {
 			r.Element(h.loop, h.seg, 1, 0, CodeBadCode, fmt.Sprintf("hierarchical ID %q out of sequence; want %s", got, want))
 		}
@@ -159,7 +164,7 @@ func hlSequence(root *Loop, r *Report) {
 // earlier; the top level has no parent.
 func hlParent(root *Loop, r *Report) {
 	seen := map[string]bool{}
-	for _, h := range hls(root) {
+	for _, h := range r.hls(root) {
 		parent := string(h.seg.Element(2))
 		var enclosing *x12.Segment
 		for p := h.loop.Parent; p != nil; p = p.Parent {
@@ -188,7 +193,7 @@ func hlParent(root *Loop, r *Report) {
 // hlChildCode: HL04 is 1 when HL segments with this level as parent follow,
 // 0 when none do.
 func hlChildCode(root *Loop, r *Report) {
-	all := hls(root)
+	all := r.hls(root)
 	parents := map[string]bool{}
 	for _, h := range all {
 		parents[string(h.seg.Element(2))] = true

@@ -27,7 +27,10 @@ func amounts(s *x12.Segment, els ...int) (sum int64, ok bool) {
 // CAS segments of l.
 func casTotal(l *Loop) (int64, bool) {
 	var sum int64
-	for _, cas := range l.AllSegments("CAS") {
+	for _, cas := range l.Segments {
+		if cas.ID != "CAS" {
+			continue
+		}
 		a, ok := amounts(cas, 3, 6, 9, 12, 15, 18)
 		if !ok {
 			return 0, false
