@@ -1,0 +1,282 @@
+package testpayer
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/claimgate/claimgate/x12"
+	"github.com/claimgate/claimgate/x12/ack"
+	"github.com/claimgate/claimgate/x12/claim"
+	"github.com/claimgate/claimgate/x12/validate"
+)
+
+// File is one file the payer sends back: an acknowledgment, a 277CA, an
+// 835, or the answer to a 270, 276 or 278.
+type File struct {
+	Name string // unique, such as "835-ACME1-000000007.x12"
+	Kind string // 999, 277CA, 835, 271, 277, 278
+	Data []byte
+}
+
+// Options say how a Payer keeps time and draws its random choices.
+type Options struct {
+	// Now is the payer's clock: a file handed to HandleBatch is received at
+	// Now, and responses carry its date. Nil means time.Now.
+	Now func() time.Time
+	// Seed, when not nil, replaces the configuration's seed.
+	Seed *uint64
+}
+
+// A Payer is the test payer: the clearinghouse and payers of a Config,
+// with their state (accumulators, authorizations, claims adjudicated and
+// payments not yet released). Its methods are safe for concurrent use;
+// they take turns, since every decision depends on the ones before.
+type Payer struct {
+	mu      sync.Mutex
+	cfg     *Config
+	plans   map[string]*plan
+	now     func() time.Time
+	seed    uint64
+	control int                 // last interchange control number used
+	pending []*Decision         // adjudicated, not yet in an 835
+	carry   map[payeeKey]*carry // overpayments to recover, by payee
+	acks    []ClaimAck
+}
+
+type payeeKey struct{ payer, npi string }
+
+// carry is what a payee owes the payer after a payment batch whose
+// reversals exceeded its payments.
+type carry struct {
+	amount int64
+	ref    string // the payer claim control number that caused it
+}
+
+// New returns a test payer for cfg, which it keeps and must not change.
+func New(cfg *Config, opt Options) (*Payer, error) {
+	if err := cfg.Check(); err != nil {
+		return nil, err
+	}
+	p := &Payer{cfg: cfg, plans: map[string]*plan{}, now: opt.Now, seed: cfg.Seed, carry: map[payeeKey]*carry{}}
+	if p.now == nil {
+		p.now = time.Now
+	}
+	if opt.Seed != nil {
+		p.seed = *opt.Seed
+	}
+	for i := range cfg.Payers {
+		p.plans[cfg.Payers[i].ID] = newPlan(&cfg.Payers[i])
+	}
+	return p, nil
+}
+
+// Enroll adds m to the roster of payer payerID, or replaces the member
+// with the same ID. The demo enrolls the patients it makes up.
+func (p *Payer) Enroll(payerID string, m Member) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	pl := p.plans[payerID]
+	if pl == nil {
+		return fmt.Errorf("enroll member: no payer %s", payerID)
+	}
+	if m.ID == "" || m.Last == "" || m.CoverageFrom.IsZero() {
+		return fmt.Errorf("enroll member: id, last name and coverage_from are required")
+	}
+	pl.members[m.ID] = &m
+	return nil
+}
+
+// Member returns the current state of a member (accumulators included).
+func (p *Payer) Member(payerID, memberID string) (Member, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if pl := p.plans[payerID]; pl != nil {
+		if m := pl.members[memberID]; m != nil {
+			return *m, true
+		}
+	}
+	return Member{}, false
+}
+
+// Authorize puts an authorization on file for payer payerID, as a
+// certified 278 does.
+func (p *Payer) Authorize(payerID string, a Authorization) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	pl := p.plans[payerID]
+	if pl == nil {
+		return fmt.Errorf("authorize: no payer %s", payerID)
+	}
+	pl.auths = append(pl.auths, a)
+	return nil
+}
+
+// Decisions returns every claim decision the payers have made, reversals
+// included, in the order made.
+func (p *Payer) Decisions() []*Decision {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []*Decision
+	for _, id := range p.payerIDs() {
+		out = append(out, p.plans[id].decisions...)
+	}
+	slices.SortStableFunc(out, func(a, b *Decision) int { return a.Received.Compare(b.Received) })
+	return out
+}
+
+// Acks returns the 277CA answer given to every claim received, in order.
+func (p *Payer) Acks() []ClaimAck {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.acks)
+}
+
+func (p *Payer) payerIDs() []string {
+	ids := make([]string, 0, len(p.cfg.Payers))
+	for _, c := range p.cfg.Payers {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
+// nextControl returns the next interchange control number.
+func (p *Payer) nextControl() int {
+	p.control++
+	if p.control > 999999999 {
+		p.control = 1
+	}
+	return p.control
+}
+
+// HandleBatch reads a file of 837s as received now (Options.Now) and
+// answers it: a 999 for the file (or a TA1 when its interchange is
+// rejected), then a 277CA for each 837 transaction set the 999 accepted.
+// Claims the 277CA accepts are adjudicated at once; their 835s wait until
+// the payer's days-to-pay have passed (see Advance). A file with no
+// readable interchange is an error and gets no answer.
+func (p *Payer) HandleBatch(ctx context.Context, file []byte) ([]File, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.handle(ctx, file, p.now().UTC())
+}
+
+func (p *Payer) handle(ctx context.Context, file []byte, received time.Time) ([]File, error) {
+	ctl := p.nextControl()
+	ic, err := ack.For(bytes.NewReader(file), ack.Options{ControlNumber: ctl, Now: received})
+	if err != nil {
+		p.control-- // nothing was sent under it
+		return nil, fmt.Errorf("acknowledge file: %w", err)
+	}
+	ic.Header.SenderQualifier, ic.Header.SenderID = "ZZ", p.cfg.Clearinghouse.ID
+	for i := range ic.Groups {
+		ic.Groups[i].Header.SenderCode = p.cfg.Clearinghouse.ID
+	}
+	var buf bytes.Buffer
+	d := ic.Header.Delims
+	if d.Valid() != nil {
+		d = x12.DefaultDelimiters
+	}
+	xw := x12.NewWriter(&buf, d)
+	if err := ack.Write(xw, ic); err != nil {
+		return nil, fmt.Errorf("write 999: %w", err)
+	}
+	if err := xw.Flush(); err != nil {
+		return nil, err
+	}
+	kind := "999"
+	if len(ic.Groups) == 0 {
+		kind = "TA1"
+	}
+	out := []File{{Name: fileName(kind, "", ctl), Kind: kind, Data: buf.Bytes()}}
+
+	accepted := map[string]bool{}
+	for _, g := range ic.Groups {
+		for _, a := range g.Acks {
+			for _, s := range a.Sets {
+				if s.Status == "A" || s.Status == "E" {
+					accepted[a.GroupControl+"/"+s.ControlNumber] = true
+				}
+			}
+		}
+	}
+	sr := x12.NewSetReader(x12.NewReader(bytes.NewReader(file)))
+	for {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		ts, err := sr.Next()
+		if err != nil {
+			break // io.EOF, or a problem the 999 already reported
+		}
+		if !accepted[ts.Group.ControlNumber+"/"+ts.ControlNumber] {
+			continue
+		}
+		tree, _ := validate.Transaction(ts)
+		switch ts.ID {
+		case "837":
+			t, err := claim.Parse(tree)
+			if err != nil {
+				continue // values the 999 let through but the model refuses; nothing to acknowledge by claim
+			}
+			t.Envelope = claim.EnvelopeOf(ts)
+			f, err := p.receive837(t, received)
+			if err != nil {
+				return out, err
+			}
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// receive837 runs the front-end edits and adjudication over the claims of
+// one 837 and returns its 277CA.
+func (p *Payer) receive837(t *claim.Transaction, received time.Time) (File, error) {
+	var acks []ClaimAck
+	professional := t.Version != claim.Institutional && t.Version != "005010X223A3"
+	for bi := range t.BillingProviders {
+		bp := &t.BillingProviders[bi]
+		for si := range bp.Subscribers {
+			sub := &bp.Subscribers[si]
+			base := submission{
+				payerID: sub.Payer.ID, billingNPI: bp.ID, billingName: bp.Last, billingPerson: bp.Type == "1",
+				memberID: sub.Name.ID, responsibility: sub.PayerResponsibility, filing: sub.FilingIndicator,
+				subscriber: sub.Name.Entity, birthDate: sub.BirthDate, professional: professional,
+				sender: t.Envelope.Interchange.SenderID,
+			}
+			for ci := range sub.Claims {
+				s := base
+				s.claim = &sub.Claims[ci]
+				acks = append(acks, p.receiveClaim(&s, received))
+			}
+			for pi := range sub.Patients {
+				pt := &sub.Patients[pi]
+				for ci := range pt.Claims {
+					s := base
+					s.patient = &pt.Name.Entity
+					s.birthDate = pt.BirthDate
+					s.claim = &pt.Claims[ci]
+					acks = append(acks, p.receiveClaim(&s, received))
+				}
+			}
+		}
+	}
+	p.acks = append(p.acks, acks...)
+	ctl := p.nextControl()
+	data, err := p.write277CA(t, acks, received, ctl)
+	if err != nil {
+		return File{}, err
+	}
+	return File{Name: fileName("277CA", "", ctl), Kind: "277CA", Data: data}, nil
+}
+
+func fileName(kind, payer string, ctl int) string {
+	if payer != "" {
+		return fmt.Sprintf("%s-%s-%09d.x12", kind, payer, ctl)
+	}
+	return fmt.Sprintf("%s-%09d.x12", kind, ctl)
+}
