@@ -180,8 +180,8 @@ type InboundFile struct {
 	Attempts    int   // how many times it was claimed
 	LeaseToken  string
 	LeaseUntil  time.Time
-	Reason      string // why it was quarantined, or the last failed attempt's error
-	WorkItemID  int64  // the work item opened when it was quarantined
+	Reason      string  // why it was quarantined, or the last failed attempt's error
+	WorkItemID  int64   // the work item opened when it was quarantined
 	Ack         Control // the 999s we send for it; zero if none
 	ReceivedAt  time.Time
 	FinishedAt  time.Time
