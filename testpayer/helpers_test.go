@@ -44,6 +44,7 @@ func testConfig() *Config {
 					OOPMax: 300000, OOPRemaining: 300000},
 				{ID: "M2", Last: "CHEN", First: "WEI", BirthDate: date("1975-11-02"), Plan: "HMO",
 					CoverageFrom: date("2025-01-01"), CoverageTo: date("2026-06-30")},
+				{ID: "M4", Last: "PATEL", First: "RAJ", BirthDate: date("1990-01-01"), Plan: "PPO", CoverageFrom: date("2025-01-01"), Coinsurance: 20},
 				{ID: "M3", Last: "OKAFOR", First: "JAMES", BirthDate: date("1962-07-21"), Plan: "PPO",
 					CoverageFrom: date("2026-01-01"), OtherPayerPrimary: true, OtherPayerName: "EMPLOYER TRUST"},
 			},
