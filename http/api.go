@@ -409,35 +409,10 @@ type completeRequest struct {
 	Note string `json:"note"`
 }
 
-// complete marks a work item done. Its owner, the worker who claimed it or
-// a manager may; an exception's item closes by resolving the exception.
+// complete marks a work item done through the workflow, which owns the
+// rules (who may, and that a case's stage work is handed on by a move).
 func (s *Server) complete(r *http.Request, id int64, note string) error {
-	u := userFrom(r)
-	it, err := s.store.WorkItem(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	if u.ID != it.OwnerID && u.ID != it.ClaimedBy && !u.Has(claimgate.Manager) {
-		return claimgate.Errorf(claimgate.Forbidden, "only the item's owner, the worker who claimed it or a manager may complete it")
-	}
-	if it.ExceptionID != 0 {
-		return claimgate.Errorf(claimgate.Conflict, "work item %d tracks exception #%d: resolve the exception instead", id, it.ExceptionID)
-	}
-	if it.Status != claimgate.WorkOpen {
-		return claimgate.Errorf(claimgate.Conflict, "work item %d is already %s", id, it.Status)
-	}
-	if it.CaseID != 0 {
-		// The open item of the case's current stage is how the case has an
-		// owner: it is handed on by moving the case, not completed.
-		c, err := s.store.Case(r.Context(), it.CaseID)
-		if err != nil {
-			return err
-		}
-		if stageWork(it, c) {
-			return claimgate.Errorf(claimgate.Conflict, "work item %d is case %d's work at %s: move the case on to hand it over", id, c.ID, c.Stage)
-		}
-	}
-	if err := s.store.CompleteWorkItem(r.Context(), id, u.ID, strings.TrimSpace(note), s.now().UTC()); err != nil {
+	if err := s.wf.Complete(r.Context(), userFrom(r), id, note); err != nil {
 		return err
 	}
 	s.auditChange(r, "complete", "work/"+strconv.FormatInt(id, 10))
@@ -536,9 +511,4 @@ func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.writeJSON(w, r, http.StatusCreated, toUser(u))
-}
-
-// stageWork reports whether w is the work of case c at its current stage.
-func stageWork(w claimgate.WorkItem, c claimgate.Case) bool {
-	return w.ExceptionID == 0 && w.Queue == c.Stage.Queue() && w.Stage == c.Stage
 }

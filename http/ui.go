@@ -253,7 +253,7 @@ func (s *Server) workRows(d *directory, items []claimgate.WorkItem) ([]workRow, 
 			if err != nil {
 				return nil, fmt.Errorf("work item %d: %w", it.ID, err)
 			}
-			row.Case, row.Patient, row.StageWork = c, patientName(p), stageWork(it, c)
+			row.Case, row.Patient, row.StageWork = c, patientName(p), workflow.IsStageWork(it, c)
 		}
 		if !it.Due.IsZero() {
 			if it.Due.Before(now) {

@@ -388,3 +388,40 @@ func (s *Service) View(ctx context.Context, caseID int64) (CaseView, error) {
 	}
 	return v, nil
 }
+
+// IsStageWork reports whether w is the open item through which a case at its
+// current stage has an owner. Such an item is handed on by moving the case,
+// never completed on its own.
+func IsStageWork(w claimgate.WorkItem, c claimgate.Case) bool {
+	return w.ExceptionID == 0 && w.Queue == c.Stage.Queue() && w.Stage == c.Stage
+}
+
+// Complete marks a work item done. Its owner, the worker who claimed it or a
+// manager may. An exception's item closes by resolving the exception, and a
+// case's current-stage item by moving the case on: completing either would
+// leave work without an owner.
+func (s *Service) Complete(ctx context.Context, actor *claimgate.User, id int64, note string) error {
+	it, err := s.Store.WorkItem(ctx, id)
+	if err != nil {
+		return err
+	}
+	if actor.ID != it.OwnerID && actor.ID != it.ClaimedBy && !actor.Has(claimgate.Manager) {
+		return claimgate.Errorf(claimgate.Forbidden, "only the item's owner, the worker who claimed it or a manager may complete it")
+	}
+	if it.ExceptionID != 0 {
+		return claimgate.Errorf(claimgate.Conflict, "work item %d tracks exception #%d: resolve the exception instead", id, it.ExceptionID)
+	}
+	if it.Status != claimgate.WorkOpen {
+		return claimgate.Errorf(claimgate.Conflict, "work item %d is already %s", id, it.Status)
+	}
+	if it.CaseID != 0 {
+		c, err := s.Store.Case(ctx, it.CaseID)
+		if err != nil {
+			return err
+		}
+		if IsStageWork(it, c) {
+			return claimgate.Errorf(claimgate.Conflict, "work item %d is case %d's work at %s: move the case on to hand it over", id, c.ID, c.Stage)
+		}
+	}
+	return s.Store.CompleteWorkItem(ctx, id, actor.ID, strings.TrimSpace(note), s.now())
+}
