@@ -312,3 +312,49 @@ func TestReassign(t *testing.T) {
 		t.Errorf("last event = %s, want %s", last.Kind, claimgate.EventWorkReassigned)
 	}
 }
+
+func TestComplete(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	c := f.caseAt(t, claimgate.FinancialClearance)
+	stage, err := f.st.WorkItems(ctx, claimgate.WorkFilter{CaseID: c.ID, Queue: c.Stage.Queue(), Status: claimgate.WorkOpen})
+	if err != nil || len(stage) != 1 {
+		t.Fatalf("stage work = %v, %v", stage, err)
+	}
+	exc, err := f.wf.LogException(ctx, f.user("mgr"), workflow.ExceptionInput{CaseID: c.ID, Gate: "ready_to_bill", Item: "eligibility",
+		Reason: "r", OwnerID: f.user("frontdesk").ID, Expires: f.now.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	excWork, _ := f.st.WorkItems(ctx, claimgate.WorkFilter{CaseID: c.ID, Queue: "exceptions"})
+	side := &claimgate.WorkItem{CaseID: c.ID, Stage: c.Stage, Queue: "follow_up", Reason: "call patient", OwnerID: f.user("frontdesk").ID,
+		Due: f.now.Add(time.Hour), Status: claimgate.WorkOpen, CreatedAt: f.now, UpdatedAt: f.now}
+	if err := f.st.CreateWorkItem(ctx, side, f.user("mgr").ID); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		actor  string
+		id     int64
+		kind   claimgate.Kind
+		msgHas string
+	}{
+		{"stage work is handed on by a move", "frontdesk", stage[0].ID, claimgate.Conflict, "move the case on"},
+		{"exception work closes by resolving", "frontdesk", excWork[0].ID, claimgate.Conflict, "resolve the exception instead"},
+		{"a stranger may not", "coder", side.ID, claimgate.Forbidden, "owner"},
+		{"unknown item", "frontdesk", 99999, claimgate.NotFound, ""},
+	}
+	for _, tt := range tests {
+		err := f.wf.Complete(ctx, f.user(tt.actor), tt.id, "done")
+		if claimgate.ErrorKind(err) != tt.kind || err == nil || !strings.Contains(err.Error(), tt.msgHas) {
+			t.Errorf("%s: Complete = %v, want %v containing %q", tt.name, err, tt.kind, tt.msgHas)
+		}
+	}
+	if err := f.wf.Complete(ctx, f.user("frontdesk"), side.ID, "called"); err != nil {
+		t.Fatalf("Complete(side work) = %v", err)
+	}
+	if err := f.wf.Complete(ctx, f.user("frontdesk"), side.ID, "again"); claimgate.ErrorKind(err) != claimgate.Conflict {
+		t.Errorf("second Complete = %v, want Conflict", err)
+	}
+	_ = exc
+}
