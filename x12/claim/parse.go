@@ -194,6 +194,7 @@ func (p *parser) partySegment(pt *Party, s *x12.Segment) {
 	switch s.ID {
 	case "NM1":
 		if pt.Role == "" {
+			p.unused(s, 9, []int{6}, nil)
 			pt.Entity = entity(s)
 			return
 		}
@@ -375,6 +376,7 @@ func (p *parser) dtp(s *x12.Segment) DatePeriod {
 }
 
 func (p *parser) cas(s *x12.Segment) Adjustment {
+	p.unused(s, 19, nil, nil)
 	a := Adjustment{Group: str(s, 1)}
 	for i := 2; i <= 17 && i <= s.Len(); i += 3 {
 		if len(s.Element(i)) == 0 && len(s.Element(i+1)) == 0 && len(s.Element(i+2)) == 0 {
@@ -682,6 +684,13 @@ func (p *parser) line(l *validate.Loop) Line {
 			}
 		}
 		ln.Other = append(ln.Other, p.other(s))
+	}
+	if !service && len(l.Segments) > 0 {
+		want := "SV1 (professional service)"
+		if p.inst {
+			want = "SV2 (institutional service line)"
+		}
+		p.fail(l.Segments[0], 0, 0, want+" is missing")
 	}
 	for _, k := range l.Loops {
 		switch {

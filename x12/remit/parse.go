@@ -48,6 +48,9 @@ func Parse(tree *validate.Loop) (*Remittance, error) {
 			r.ProviderAdjustments = append(r.ProviderAdjustments, p.plb(s))
 		}
 	}
+	if tree.Segment("BPR") == nil && len(tree.Segments) > 0 {
+		p.fail(tree.Segments[0], 0, 0, "BPR (financial information) is missing")
+	}
 	n := 0
 	for _, l := range tree.Loops {
 		if l.ID == "2000" {
