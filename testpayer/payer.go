@@ -175,6 +175,7 @@ func (p *Payer) handle(ctx context.Context, file []byte, received time.Time) ([]
 	for i := range ic.Groups {
 		ic.Groups[i].Header.SenderCode = p.cfg.Clearinghouse.ID
 	}
+	fitLoopIDs(ic)
 	var buf bytes.Buffer
 	d := ic.Header.Delims
 	if d.Valid() != nil {
@@ -279,4 +280,33 @@ func fileName(kind, payer string, ctl int) string {
 		return fmt.Sprintf("%s-%s-%09d.x12", kind, payer, ctl)
 	}
 	return fmt.Sprintf("%s-%09d.x12", kind, ctl)
+}
+
+// fitLoopIDs shortens the loop IDs of ic's IK3 and CTX segments to the
+// four characters their element (447) allows: x12/ack reports a loop such
+// as 2010BA whole, which our own validator then refuses in the 999.
+func fitLoopIDs(ic *ack.Interchange) {
+	fit := func(s *string) {
+		if len(*s) > 4 {
+			*s = (*s)[:4]
+		}
+	}
+	for gi := range ic.Groups {
+		for ai := range ic.Groups[gi].Acks {
+			for si := range ic.Groups[gi].Acks[ai].Sets {
+				for ei := range ic.Groups[gi].Acks[ai].Sets[si].Errors {
+					e := &ic.Groups[gi].Acks[ai].Sets[si].Errors[ei]
+					fit(&e.Loop)
+					for ci := range e.Context {
+						fit(&e.Context[ci].Loop)
+					}
+					for ki := range e.Elements {
+						for ci := range e.Elements[ki].Context {
+							fit(&e.Elements[ki].Context[ci].Loop)
+						}
+					}
+				}
+			}
+		}
+	}
 }
