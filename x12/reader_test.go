@@ -217,6 +217,22 @@ func TestReaderErrors(t *testing.T) {
 	}
 }
 
+// TestReaderErrorSetPosition checks that a tokenizer error inside a
+// transaction set carries the segment's position in the set.
+func TestReaderErrorSetPosition(t *testing.T) {
+	in := testISA(DefaultDelimiters, "000000001") + "ST*835*0001~BPR*I~NTE*" + strings.Repeat("x", 100) + "~"
+	r := NewReader(strings.NewReader(in))
+	r.MaxSegmentSize = 50
+	var err error
+	for err == nil {
+		_, err = r.Next()
+	}
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.Segment != 4 || pe.SetSegment != 3 || pe.SegmentID != "NTE" {
+		t.Errorf("error = %#v, want segment 4, set position 3, NTE", err)
+	}
+}
+
 func TestReaderIOError(t *testing.T) {
 	boom := errors.New("boom")
 	in := testISA(DefaultDelimiters, "000000001") + "ST*835*0001~"
