@@ -24,12 +24,12 @@ func (w *Walker) elements(s *x12.Segment, ms *mseg, node *Loop) {
 		pos := i + 1
 		raw := s.Element(pos)
 		if len(raw) == 0 {
-			if me.e.Usage == spec.Required {
+			if me.usage == spec.Required {
 				w.elem(s, node, me, pos, 0, 0, CodeElementMissing, fmt.Sprintf("required %s is missing", quoteName(me.e.Name)))
 			}
 			continue
 		}
-		if me.e.Usage == spec.NotUsed {
+		if me.usage == spec.NotUsed {
 			w.elem(s, node, me, pos, 0, 0, CodeElementNotUsed, fmt.Sprintf("%s is not used in this position, but has a value", quoteName(me.e.Name)))
 			continue
 		}
@@ -79,7 +79,7 @@ func (w *Walker) elements(s *x12.Segment, ms *mseg, node *Loop) {
 // composite checks one repetition v of composite element pos.
 func (w *Walker) composite(s *x12.Segment, node *Loop, me *melem, pos, rep int, v []byte) {
 	if len(v) == 0 {
-		if me.e.Usage == spec.Required {
+		if me.usage == spec.Required {
 			w.elem(s, node, me, pos, 0, rep, CodeElementMissing, fmt.Sprintf("required %s is missing", quoteName(me.e.Name)))
 		}
 		return
@@ -104,17 +104,17 @@ func (w *Walker) composite(s *x12.Segment, node *Loop, me *melem, pos, rep int, 
 		mc := &me.comps[j-1]
 		switch {
 		case len(c) == 0:
-			if mc.e.Usage == spec.Required {
+			if mc.usage == spec.Required {
 				w.elem(s, node, mc, pos, j, rep, CodeElementMissing, fmt.Sprintf("required %s is missing", quoteName(mc.e.Name)))
 			}
-		case mc.e.Usage == spec.NotUsed:
+		case mc.usage == spec.NotUsed:
 			w.elem(s, node, mc, pos, j, rep, CodeElementNotUsed, fmt.Sprintf("%s is not used in this position, but has a value", quoteName(mc.e.Name)))
 		default:
 			w.value(s, node, mc, pos, j, rep, c)
 		}
 	}
 	for j := n + 1; j <= len(me.comps); j++ {
-		if mc := &me.comps[j-1]; mc.e.Usage == spec.Required {
+		if mc := &me.comps[j-1]; mc.usage == spec.Required {
 			w.elem(s, node, mc, pos, j, rep, CodeElementMissing, fmt.Sprintf("required %s is missing", quoteName(mc.e.Name)))
 		}
 	}
@@ -125,7 +125,7 @@ func (w *Walker) value(s *x12.Segment, node *Loop, me *melem, pos, comp, rep int
 	e := me.e
 	n := len(v)
 	typeOK := true
-	switch e.Type {
+	switch me.typ {
 	case spec.N0, spec.N1, spec.N2:
 		typeOK = isNumber(v, false)
 		n = digits(v)
@@ -157,12 +157,12 @@ func (w *Walker) value(s *x12.Segment, node *Loop, me *melem, pos, comp, rep int
 			}
 		}
 	}
-	if typeOK || (e.Type != spec.DT && e.Type != spec.TM) {
+	if typeOK || (me.typ != spec.DT && me.typ != spec.TM) {
 		switch {
-		case n < e.Min:
-			w.elem(s, node, me, pos, comp, rep, CodeTooShort, fmt.Sprintf("too short: %s, at least %d", chars(n), e.Min))
-		case e.Max > 0 && n > e.Max:
-			w.elem(s, node, me, pos, comp, rep, CodeTooLong, fmt.Sprintf("too long: %s, at most %d", chars(n), e.Max))
+		case n < me.min:
+			w.elem(s, node, me, pos, comp, rep, CodeTooShort, fmt.Sprintf("too short: %s, at least %d", chars(n), me.min))
+		case me.max > 0 && n > me.max:
+			w.elem(s, node, me, pos, comp, rep, CodeTooLong, fmt.Sprintf("too long: %s, at most %d", chars(n), me.max))
 		}
 	}
 	if me.codes != nil {

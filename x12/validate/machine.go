@@ -80,10 +80,14 @@ func (c *codes) has(v []byte) bool {
 
 // melem is an element or a component of a machine's segment.
 type melem struct {
-	e     *spec.Element
-	ref   string // "NM108", "CLM05-3"
-	codes *codes // nil when any value goes
-	comps []melem
+	e *spec.Element
+	// usage, typ, min and max copy e's, to spare a pointer per check.
+	usage    spec.Usage
+	typ      spec.Type
+	min, max int
+	ref      string // "NM108", "CLM05-3"
+	codes    *codes // nil when any value goes
+	comps    []melem
 	// dateFormat is set on a 1251 element that follows a 1250 qualifier:
 	// the position of the qualifier, whose value says how to read it.
 	qualPos int
@@ -143,13 +147,13 @@ func (m *machine) segment(s *spec.Segment) *mseg {
 	ms := &mseg{spec: s, elems: make([]melem, len(s.Elements))}
 	for i := range s.Elements {
 		e := &s.Elements[i]
-		me := melem{e: e, ref: elementRef(s.ID, e.Pos, 0), codes: codeSet(e.Codes)}
+		me := melem{e: e, usage: e.Usage, typ: e.Type, min: e.Min, max: e.Max, ref: elementRef(s.ID, e.Pos, 0), codes: codeSet(e.Codes)}
 		if e.DataEle == "1251" && i > 0 && s.Elements[i-1].DataEle == "1250" {
 			me.qualPos = i // 1-based position of the qualifier is i
 		}
 		for j := range e.Components {
 			c := &e.Components[j]
-			me.comps = append(me.comps, melem{e: c, ref: elementRef(s.ID, e.Pos, c.Pos), codes: codeSet(c.Codes)})
+			me.comps = append(me.comps, melem{e: c, usage: c.Usage, typ: c.Type, min: c.Min, max: c.Max, ref: elementRef(s.ID, e.Pos, c.Pos), codes: codeSet(c.Codes)})
 			if c.Key && len(c.Codes) > 0 {
 				ms.keys = append(ms.keys, mkey{elem: e.Pos, comp: c.Pos, codes: *codeSet(c.Codes)})
 			}

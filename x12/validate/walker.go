@@ -33,8 +33,8 @@ type Walker struct {
 	last      *x12.Segment
 	done      bool // SE matched
 	free      [][]int
-	lastCopy  *x12.Segment // the position of the last segment, when discarding
-	freeLoops []*Loop      // loops left behind, for reuse when discarding
+	lastAt    place   // the place of the last segment, when discarding
+	freeLoops []*Loop // loops left behind, for reuse when discarding
 	// MaxFindings caps the findings kept; zero means DefaultMaxFindings.
 	MaxFindings int
 	// Discard makes the Walker keep no tree: segments need to be valid
@@ -48,6 +48,13 @@ type Walker struct {
 // DefaultMaxFindings is how many findings a Walker keeps for one set unless
 // told otherwise; the rest are counted, not kept.
 const DefaultMaxFindings = 1000
+
+// place is where a segment was.
+type place struct {
+	id          string
+	pos, setPos int
+	offset      int64
+}
 
 type frame struct {
 	ml     *mloop
@@ -76,10 +83,7 @@ func (w *Walker) Segment(s *x12.Segment) {
 	w.last = s
 	if w.Discard {
 		// End reports missing segments at the last one: keep its place.
-		if w.lastCopy == nil {
-			w.lastCopy = new(x12.Segment)
-		}
-		*w.lastCopy = x12.Segment{ID: s.ID, Pos: s.Pos, SetPos: s.SetPos, Offset: s.Offset, Delims: s.Delims}
+		w.lastAt = place{s.ID, s.Pos, s.SetPos, s.Offset}
 	}
 	if w.done {
 		w.add(segFinding(s, w.root, Error, CodeUnexpectedSegment, "segment after SE"))
@@ -302,8 +306,9 @@ func (w *Walker) earlier(s *x12.Segment) (loop string, ok bool) {
 // ends without SE, and returns the loop tree and the findings, in the order
 // found.
 func (w *Walker) End() (*Loop, []Finding) {
-	if w.Discard && w.lastCopy != nil {
-		w.last = w.lastCopy // the segment itself is gone
+	if w.Discard && w.last != nil {
+		// The segment itself is gone: only its place is known.
+		w.last = &x12.Segment{ID: w.lastAt.id, Pos: w.lastAt.pos, SetPos: w.lastAt.setPos, Offset: w.lastAt.offset}
 	}
 	if !w.done && w.last != nil {
 		w.miss = w.miss[:0]
