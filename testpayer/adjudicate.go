@@ -247,7 +247,7 @@ func (p *plan) adjudicate(s *submission, received time.Time, seed uint64) *Decis
 	c := s.claim
 	p.seq++
 	d := &Decision{
-		PayerID: p.cfg.ID, ClaimID: c.PatientControlNumber, Status: "1", Frequency: c.Frequency,
+		PayerID: p.cfg.ID, ClaimID: clean(c.PatientControlNumber), Status: "1", Frequency: c.Frequency,
 		PayerClaimID: fmt.Sprintf("%s%s%04d", p.cfg.ID, received.Format("060102"), p.seq),
 		Filing:       s.filing, Facility: c.FacilityCode, BillingNPI: s.billingNPI, BillingName: s.billingName,
 		MemberID: s.memberID, Received: received, PayDate: received.AddDate(0, 0, p.cfg.DaysToPay),
@@ -272,7 +272,7 @@ func (p *plan) adjudicate(s *submission, received time.Time, seed uint64) *Decis
 	for i := range c.Lines {
 		l := &c.Lines[i]
 		d.Lines = append(d.Lines, LineDecision{Number: l.Number, Procedure: l.Procedure, RevenueCode: l.RevenueCode, Units: l.Units,
-			Date: lineDate(c, l), ControlID: l.LineItemControlNumber, Charge: l.Charge})
+			Date: lineDate(c, l), ControlID: clean(l.LineItemControlNumber), Charge: l.Charge})
 	}
 
 	// Claim-level denials: every line gets the same adjustment.

@@ -315,10 +315,20 @@ func (w *segWriter) do(f func() error) {
 	}
 }
 
+// seg writes a segment, with what could be a delimiter dropped from its
+// values (text copied from a file with other delimiters).
 func (w *segWriter) seg(id string, els ...string) {
+	for i := range els {
+		els[i] = clean(els[i])
+	}
 	w.do(func() error { return w.xw.WriteSegment(id, els...) })
 }
 
 func (w *segWriter) composite(id string, els ...[]string) {
+	for _, e := range els {
+		for i := range e {
+			e[i] = clean(e[i])
+		}
+	}
 	w.do(func() error { return w.xw.WriteComposite(id, els...) })
 }

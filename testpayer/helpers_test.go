@@ -170,8 +170,8 @@ func file837(t *testing.T, ctl string, specs ...claimSpec) []byte {
 				Name: claim.Party{Entity: claim.Entity{Role: "IL", Type: "1", Last: s.last, First: s.first, IDQualifier: "MI", ID: s.member},
 					Address: claim.Address{Line1: "1 MAIN ST", City: "SPRINGFIELD", State: "IL", PostalCode: "62704"}},
 				BirthDate: day("1980-03-14"), Sex: "F",
-				Payer:     claim.Party{Entity: claim.Entity{Role: "PR", Type: "2", Last: "ACME HEALTH PLAN", IDQualifier: "PI", ID: payer}},
-				Claims:    []claim.Claim{s.claim()},
+				Payer:  claim.Party{Entity: claim.Entity{Role: "PR", Type: "2", Last: "ACME HEALTH PLAN", IDQualifier: "PI", ID: payer}},
+				Claims: []claim.Claim{s.claim()},
 			}},
 		}
 		tr.BillingProviders = append(tr.BillingProviders, bp)
@@ -227,7 +227,6 @@ func run(t *testing.T, cfg *Config, recv string, specs ...claimSpec) (*Payer, []
 	}
 	return p, first, paid
 }
-
 
 // remits parses the 835s in files.
 func remits(t *testing.T, files []File) []*remit.Remittance {

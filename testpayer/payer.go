@@ -244,9 +244,9 @@ func (p *Payer) receive837(t *claim.Transaction, received time.Time) (File, erro
 		for si := range bp.Subscribers {
 			sub := &bp.Subscribers[si]
 			base := submission{
-				payerID: sub.Payer.ID, billingNPI: bp.ID, billingName: bp.Last, billingPerson: bp.Type == "1",
-				memberID: sub.Name.ID, responsibility: sub.PayerResponsibility, filing: sub.FilingIndicator,
-				subscriber: sub.Name.Entity, birthDate: sub.BirthDate, professional: professional,
+				payerID: sub.Payer.ID, billingNPI: clean(bp.ID), billingName: clean(bp.Last), billingPerson: bp.Type == "1",
+				memberID: clean(sub.Name.ID), responsibility: sub.PayerResponsibility, filing: sub.FilingIndicator,
+				subscriber: cleanEntity(sub.Name.Entity), birthDate: sub.BirthDate, professional: professional,
 				sender: t.Envelope.Interchange.SenderID,
 			}
 			for ci := range sub.Claims {
@@ -258,7 +258,8 @@ func (p *Payer) receive837(t *claim.Transaction, received time.Time) (File, erro
 				pt := &sub.Patients[pi]
 				for ci := range pt.Claims {
 					s := base
-					s.patient = &pt.Name.Entity
+					e := cleanEntity(pt.Name.Entity)
+					s.patient = &e
 					s.birthDate = pt.BirthDate
 					s.claim = &pt.Claims[ci]
 					acks = append(acks, p.receiveClaim(&s, received))
@@ -309,4 +310,24 @@ func fitLoopIDs(ic *ack.Interchange) {
 			}
 		}
 	}
+}
+
+func contains(list []string, s string) bool {
+	return slices.Contains(list, s)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func cleanEntity(e claim.Entity) claim.Entity {
+	for _, s := range []*string{&e.Role, &e.Type, &e.Last, &e.First, &e.Middle, &e.Suffix, &e.IDQualifier, &e.ID} {
+		*s = clean(*s)
+	}
+	return e
 }
