@@ -149,6 +149,8 @@ var (
 //     start.
 //   - MUE: the quarter in a CMS name (..._Eff_01-01-2026.csv); otherwise
 //     Effective is required, since the file's rows carry no dates.
+//   - NCCI PTP: Effective is required: each quarter's file restates the
+//     whole table, so the index must know which quarter replaces which.
 //   - everything else: the file's base name, effective from Effective or,
 //     without one, since always.
 func DefaultVersion(kind Kind, opt Options) (version string, from, to claimgate.Date, err error) {
@@ -191,6 +193,10 @@ func DefaultVersion(kind Kind, opt Options) (version string, from, to claimgate.
 				from = claimgate.Date{Year: year, Month: time.January, Day: 1}
 			}
 			to = claimgate.Date{Year: year, Month: time.December, Day: 31}
+		}
+	case PTP:
+		if from.IsZero() {
+			return "", from, to, claimgate.Errorf(claimgate.Invalid, "NCCI PTP: give the date the file takes effect (the first day of its quarter): each quarter's file replaces the last")
 		}
 	case MUE:
 		if m := effInName.FindStringSubmatch(stem); m != nil && from.IsZero() {

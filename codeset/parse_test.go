@@ -347,7 +347,7 @@ func TestParseMalformed(t *testing.T) {
 			if source == "" {
 				source = string(tc.kind) + ".csv"
 			}
-			s, err := Parse(tc.kind, strings.NewReader(tc.in), Options{Source: source})
+			s, err := Parse(tc.kind, strings.NewReader(tc.in), Options{Source: source, Effective: date(2026, 1, 1)})
 			var pe *ParseError
 			if !errors.As(err, &pe) {
 				t.Fatalf("Parse = %v, %v; want a *ParseError", s, err)
@@ -380,6 +380,7 @@ func TestDefaultVersion(t *testing.T) {
 		{MUE, Options{Source: "MCR_MUE_OutpatientHospitalServices_Eff_04-01-2026.csv"}, "MCR_MUE_OutpatientHospitalServices_Eff_04-01-2026", date(2026, 4, 1), claimgate.Date{}, ""},
 		{MUE, Options{Source: "mue.csv"}, "", claimgate.Date{}, claimgate.Date{}, "MUE: the file's rows carry no dates: give the date the table takes effect (the first day of its quarter)"},
 		{PTP, Options{Source: "ccipra-v321r0-f2.txt", Effective: date(2026, 1, 1)}, "ccipra-v321r0-f2", date(2026, 1, 1), claimgate.Date{}, ""},
+		{PTP, Options{Source: "ccipra-v321r0-f2.txt"}, "", claimgate.Date{}, claimgate.Date{}, "NCCI PTP: give the date the file takes effect (the first day of its quarter): each quarter's file replaces the last"},
 		{CARC, Options{Source: "carc.csv"}, "carc", claimgate.Date{}, claimgate.Date{}, ""},
 		{ICD10CM, Options{Source: "icd10cm-order-2026.txt", Effective: date(2026, 11, 1)}, "", claimgate.Date{}, claimgate.Date{}, "ICD-10-CM FY2026: effective date 2026-11-01 is after the set's end 2026-09-30"},
 	}
