@@ -65,8 +65,10 @@ const DefaultMaxErrors = 1000
 // stopping at the first: trailers whose control numbers differ from their
 // headers' (IEA02, GE02, SE02), wrong counts (SE01 segments, GE01
 // transaction sets, IEA01 groups), envelopes never closed, segments
-// outside their envelope, ISA fields that break its fixed layout or allowed
-// values, GS dates and times, and versions other than 5010.
+// outside their envelope, control numbers used twice (GS06 within an
+// interchange, ST02 within a group), ISA fields that break its fixed layout
+// or allowed values, GS codes, dates and times, and versions other than
+// 5010.
 //
 // A run of segments outside any transaction set is reported once, at its
 // first segment. The zero Checker is ready to use.
@@ -86,6 +88,9 @@ type Checker struct {
 	gs   GroupHeader
 	inGS bool
 	sets int // ST seen in this group
+
+	gsSeen map[string]int // GS06 → position, in this interchange
+	stSeen map[string]int // ST02 → position, in this group
 
 	st      SetHeader
 	inST    bool
@@ -233,6 +238,7 @@ func (c *Checker) missing(pos int, off int64, id, what string, next *Segment) {
 func (c *Checker) openInterchange(s *Segment) {
 	c.inISA = true
 	c.groups = 0
+	clear(c.gsSeen)
 	el := func(i int) string { return strings.TrimRight(string(s.Element(i)), " ") }
 	c.isa = InterchangeHeader{
 		AuthQualifier: el(1), AuthInfo: el(2), SecurityQualifier: el(3), SecurityInfo: el(4),
@@ -254,6 +260,12 @@ func (c *Checker) openInterchange(s *Segment) {
 	ids := []string{"01", "14", "20", "27", "28", "29", "30", "33", "ZZ"}
 	c.oneOf(s, 5, "interchange ID qualifier", ids...)
 	c.oneOf(s, 7, "interchange ID qualifier", ids...)
+	if c.isa.SenderID == "" {
+		c.add(s, 6, ErrInvalidValue, "ISA06 interchange sender ID is blank")
+	}
+	if c.isa.ReceiverID == "" {
+		c.add(s, 8, ErrInvalidValue, "ISA08 interchange receiver ID is blank")
+	}
 	if _, err := ParseShortDate(string(s.Element(9))); err != nil {
 		c.add(s, 9, ErrInvalidValue, fmt.Sprintf("ISA09 date %q is not a valid YYMMDD date", s.Element(9)))
 	}
@@ -280,6 +292,7 @@ func (c *Checker) openGroup(s *Segment) {
 	}
 	c.inGS = true
 	c.sets = 0
+	clear(c.stSeen)
 	el := func(i int) string { return string(s.Element(i)) }
 	c.gs = GroupHeader{
 		FunctionalID: el(1), SenderCode: el(2), ReceiverCode: el(3), Date: el(4), Time: el(5),
@@ -287,6 +300,11 @@ func (c *Checker) openGroup(s *Segment) {
 	}
 	if n := len(c.gs.FunctionalID); n != 2 {
 		c.add(s, 1, ErrInvalidValue, fmt.Sprintf("GS01 functional identifier code %q is not 2 characters", c.gs.FunctionalID))
+	}
+	for i, v := range []string{c.gs.SenderCode, c.gs.ReceiverCode} {
+		if n := len(v); n < 2 || n > 15 {
+			c.add(s, 2+i, ErrInvalidValue, fmt.Sprintf("GS%02d application code %q is not 2 to 15 characters", 2+i, v))
+		}
 	}
 	if _, err := ParseDate(c.gs.Date); err != nil {
 		c.add(s, 4, ErrInvalidValue, fmt.Sprintf("GS04 date %q is not a valid CCYYMMDD date", c.gs.Date))
@@ -296,6 +314,9 @@ func (c *Checker) openGroup(s *Segment) {
 	}
 	if v := c.gs.ControlNumber; v == "" || len(v) > 9 || !allDigits(v) {
 		c.add(s, 6, ErrInvalidValue, fmt.Sprintf("GS06 control number %q is not 1 to 9 digits", v))
+	}
+	if c.inISA {
+		c.unique(&c.gsSeen, s, 6, c.gs.ControlNumber, "GS06", "interchange")
 	}
 	if c.gs.Agency != "X" {
 		c.add(s, 7, ErrInvalidValue, fmt.Sprintf("GS07 responsible agency code %q is not X", c.gs.Agency))
@@ -317,6 +338,9 @@ func (c *Checker) openSet(s *Segment) {
 		ID: string(s.Element(1)), ControlNumber: string(s.Element(2)), Version: string(s.Element(3)),
 		Pos: s.Pos, Offset: s.Offset,
 	}
+	if c.inGS {
+		c.unique(&c.stSeen, s, 2, c.st.ControlNumber, "ST02", "functional group")
+	}
 	if n := len(c.st.ID); n != 3 || !allDigits(c.st.ID) {
 		c.add(s, 1, ErrInvalidValue, fmt.Sprintf("ST01 transaction set identifier %q is not 3 digits", c.st.ID))
 	}
@@ -329,6 +353,26 @@ func (c *Checker) openSet(s *Segment) {
 		}
 	} else if c.inGS && c.st.Version != c.gs.Version {
 		c.add(s, 3, ErrVersion, fmt.Sprintf("ST03 version %q does not match GS08 %q", c.st.Version, c.gs.Version))
+	}
+}
+
+// maxSeen bounds the control numbers remembered per interchange or group,
+// so that a huge group cannot take unbounded memory; past it, duplicates
+// go unreported.
+const maxSeen = 100000
+
+// unique records control number v of element i and reports it if it was
+// already used in the enclosing envelope.
+func (c *Checker) unique(seen *map[string]int, s *Segment, i int, v, name, within string) {
+	if *seen == nil {
+		*seen = make(map[string]int)
+	}
+	if at, ok := (*seen)[v]; ok {
+		c.add(s, i, ErrDuplicateControlNumber, fmt.Sprintf("%s control number %q is already used at segment %d of this %s", name, v, at, within))
+		return
+	}
+	if len(*seen) < maxSeen {
+		(*seen)[v] = s.Pos
 	}
 }
 

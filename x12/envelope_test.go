@@ -114,6 +114,23 @@ func TestCheckerFindings(t *testing.T) {
 			},
 		},
 		{
+			"control numbers used twice",
+			isa + gs + "ST*835*0001~SE*2*0001~ST*835*0001~SE*2*0001~GE*2*1~" + gs + "ST*835*0001~SE*2*0001~GE*1*1~IEA*2*000000001~" +
+				isa + gs + "GE*0*1~IEA*1*000000001~",
+			[]finding{
+				{`segment 5 (ST): element 2: ST02 control number "0001" is already used at segment 3 of this functional group`, ErrDuplicateControlNumber, 5, 1, 181},
+				{`segment 8 (GS): element 6: GS06 control number "1" is already used at segment 2 of this interchange`, ErrDuplicateControlNumber, 8, 0, 210},
+			},
+		},
+		{
+			"blank interchange IDs",
+			strings.Replace(strings.Replace(isa, "SENDER  ", "        ", 1), "RECEIVER", "        ", 1) + "IEA*0*000000001~",
+			[]finding{
+				{"segment 1 (ISA): element 6: ISA06 interchange sender ID is blank", ErrInvalidValue, 1, 0, 0},
+				{"segment 1 (ISA): element 8: ISA08 interchange receiver ID is blank", ErrInvalidValue, 1, 0, 0},
+			},
+		},
+		{
 			"TA1 inside a group",
 			isa + "TA1*000000001*230115*1230*A*000~" + gs + "TA1*1~GE*0*1~IEA*1*000000001~",
 			[]finding{
@@ -152,6 +169,8 @@ func TestCheckerFindings(t *testing.T) {
 			isa + "GS*H*A*B*20230230*1261*12A*T*004010~ST*83*001*005010X222A1~SE*2*001~GE*1*12A~IEA*1*000000001~",
 			[]finding{
 				{`segment 2 (GS): element 1: GS01 functional identifier code "H" is not 2 characters`, ErrInvalidValue, 2, 0, 106},
+				{`segment 2 (GS): element 2: GS02 application code "A" is not 2 to 15 characters`, ErrInvalidValue, 2, 0, 106},
+				{`segment 2 (GS): element 3: GS03 application code "B" is not 2 to 15 characters`, ErrInvalidValue, 2, 0, 106},
 				{`segment 2 (GS): element 4: GS04 date "20230230" is not a valid CCYYMMDD date`, ErrInvalidValue, 2, 0, 106},
 				{`segment 2 (GS): element 5: GS05 time "1261" is not a valid HHMM, HHMMSS, HHMMSSD or HHMMSSDD time`, ErrInvalidValue, 2, 0, 106},
 				{`segment 2 (GS): element 6: GS06 control number "12A" is not 1 to 9 digits`, ErrInvalidValue, 2, 0, 106},

@@ -22,6 +22,9 @@ var (
 	// ErrControlNumberMismatch means a trailer's control number differs
 	// from its header's (SE02/ST02, GE02/GS06, IEA02/ISA13).
 	ErrControlNumberMismatch = errors.New("control number mismatch")
+	// ErrDuplicateControlNumber means a control number is used twice where
+	// it must be unique: GS06 within an interchange, ST02 within a group.
+	ErrDuplicateControlNumber = errors.New("duplicate control number")
 	// ErrCountMismatch means a trailer's count is wrong (SE01, GE01, IEA01).
 	ErrCountMismatch = errors.New("count mismatch")
 	// ErrMissingTrailer means an envelope is not closed: no SE, GE or IEA.
