@@ -511,7 +511,7 @@ func (p *parser) header(root *validate.Loop, st01 string) (h header, rest []*x12
 		switch s.ID {
 		case "ST":
 			h.id, h.version = str(s, 1), str(s, 3)
-			if h.id != st01 {
+			if st01 != "" && h.id != st01 {
 				p.fail(s, 1, 0, fmt.Sprintf("transaction set %q is not a %s", h.id, st01))
 			}
 		case "SE":
