@@ -35,6 +35,8 @@ type Walker struct {
 	free      [][]int
 	lastAt    place   // the place of the last segment, when discarding
 	freeLoops []*Loop // loops left behind, for reuse when discarding
+	loopSlab  []Loop  // blocks of loops and segment slices for the tree
+	segSlab   []*x12.Segment
 	// MaxFindings caps the findings kept; zero means DefaultMaxFindings.
 	MaxFindings int
 	// Discard makes the Walker keep no tree: segments need to be valid
@@ -194,7 +196,9 @@ func (w *Walker) enter(d, i int, s *x12.Segment) {
 		w.freeLoops = w.freeLoops[:len(w.freeLoops)-1]
 		*node = Loop{ID: it.loop.id, Spec: it.loop.spec, Parent: f.node}
 	} else {
-		node = &Loop{ID: it.loop.id, Spec: it.loop.spec, Parent: f.node}
+		node = w.newLoop()
+		*node = Loop{ID: it.loop.id, Spec: it.loop.spec, Parent: f.node}
+		node.Segments = w.segmentSlice()
 	}
 	if !w.Discard {
 		f.node.Loops = append(f.node.Loops, node)
@@ -212,6 +216,29 @@ func (w *Walker) enter(d, i int, s *x12.Segment) {
 		return
 	}
 	w.elements(s, it.loop.items[0].seg, node)
+}
+
+// newLoop returns a zero Loop from a block: a large set has hundreds of
+// thousands of loops, and one allocation each is what made the tree slow.
+func (w *Walker) newLoop() *Loop {
+	if len(w.loopSlab) == 0 {
+		w.loopSlab = make([]Loop, 256)
+	}
+	l := &w.loopSlab[0]
+	w.loopSlab = w.loopSlab[1:]
+	return l
+}
+
+// segmentSlice returns an empty slice with room for a loop's first
+// segments, cut from a block.
+func (w *Walker) segmentSlice() []*x12.Segment {
+	const room = 6
+	if len(w.segSlab) < room {
+		w.segSlab = make([]*x12.Segment, 256*room)
+	}
+	s := w.segSlab[:0:room]
+	w.segSlab = w.segSlab[room:]
+	return s
 }
 
 // keep adds s to the tree, unless the Walker discards it.
