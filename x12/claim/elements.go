@@ -232,7 +232,25 @@ func (p *parser) other(s *x12.Segment) Segment {
 		}
 		b[i] = c
 	}
-	return Segment(b)
+	return Segment(canonical(string(b)))
+}
+
+// canonical returns segment text as x12.Writer writes it: without
+// trailing empty components in each repetition or trailing empty elements.
+func canonical(text string) string {
+	el := strings.Split(text, "*")
+	for i, e := range el {
+		reps := strings.Split(e, "^")
+		for j, r := range reps {
+			reps[j] = strings.TrimRight(r, ":")
+		}
+		el[i] = strings.Join(reps, "^")
+	}
+	n := len(el)
+	for n > 1 && el[n-1] == "" {
+		n--
+	}
+	return strings.Join(el[:n], "*")
 }
 
 // datePeriod parses a date of format f (D8, RD8, DT, TM) from element i,

@@ -178,6 +178,17 @@ func contact(s *x12.Segment) Contact {
 // caller types itself (DMG, DTP*573...) and reports whether it did.
 func (p *parser) party(l *validate.Loop, extra func(s *x12.Segment) bool) Party {
 	var pt Party
+	// The loop is read by its ID and written by its NM101: they must agree.
+	if len(l.Segments) > 0 && l.Spec != nil {
+		if s := l.Segments[0]; !matches(trigger(l.Spec), &wseg{id: s.ID, raw: s}) {
+			p.fail(s, 1, 0, fmt.Sprintf("%s%s is not the first segment of loop %s", s.ID, func() string {
+				if v := s.Element(1); len(v) > 0 {
+					return "*" + string(v)
+				}
+				return ""
+			}(), l.ID))
+		}
+	}
 	for _, s := range ordered(l) {
 		if extra != nil && extra(s) {
 			continue
