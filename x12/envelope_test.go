@@ -436,3 +436,25 @@ func TestSetReaderSamples(t *testing.T) {
 		}
 	}
 }
+
+// TestSetReaderFollowsChecker ends a set where the Checker does: a TA1 in
+// the middle of a transaction set closes it.
+func TestSetReaderFollowsChecker(t *testing.T) {
+	isa := testISA(DefaultDelimiters, "000000001")
+	in := isa + "ST*835*0001~BPR*I~TA1*1~N1*X~IEA*0*000000001~"
+	sr := NewSetReader(NewReader(strings.NewReader(in)))
+	ts, err := sr.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, s := range ts.Segments {
+		ids = append(ids, s.ID)
+	}
+	if diff := cmp.Diff([]string{"ST", "BPR"}, ids); diff != "" {
+		t.Errorf("segments (-want +got):\n%s", diff)
+	}
+	if _, err := sr.Next(); err != io.EOF {
+		t.Errorf("second Next = %v, want io.EOF", err)
+	}
+}

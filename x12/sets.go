@@ -60,13 +60,13 @@ func (sr *SetReader) Next() (*TransactionSet, error) {
 			if err != nil {
 				return nil, err
 			}
-			if ts != nil && isEnvelopeHeader(s.ID) {
-				// The set has no SE: this segment belongs to what follows.
+			sr.env.Check(s)
+			if cur := sr.env.Set(); ts != nil && s.ID != "SE" && (cur == nil || cur.Pos != ts.Pos) {
+				// The set ended without SE: this segment belongs to what
+				// follows.
 				sr.pending = s
-				sr.env.Check(s)
 				return sr.finish(ts), nil
 			}
-			sr.env.Check(s)
 		}
 		if s.ID == "ST" {
 			ts = &TransactionSet{SetHeader: *sr.env.Set()}
@@ -106,10 +106,6 @@ func (sr *SetReader) finish(ts *TransactionSet) *TransactionSet {
 		ts.Errors[i], ts.Errors[j] = ts.Errors[j], ts.Errors[i]
 	}
 	return ts
-}
-
-func isEnvelopeHeader(id string) bool {
-	return id == "ST" || id == "GS" || id == "GE" || id == "ISA" || id == "IEA"
 }
 
 // arena copies segments into shared blocks, so that keeping a transaction
