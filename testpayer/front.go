@@ -82,7 +82,7 @@ func (p *Payer) receiveClaim(s *submission, received time.Time) ClaimAck {
 		}
 	}
 	if !covered {
-		return reject("A3", "109", "IL", fmt.Sprintf("member %s has no coverage on the dates of service", s.memberID))
+		return reject("A3", "88", "IL", fmt.Sprintf("member %s has no coverage on the dates of service", s.memberID))
 	}
 	var orig *Decision
 	if c.Frequency == "7" || c.Frequency == "8" {
