@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/claimgate/claimgate/x12"
 	"github.com/claimgate/claimgate/x12/claim"
 )
 
@@ -78,7 +79,7 @@ type Decision struct {
 	deductible   int64    // PR-1 taken from the member's deductible
 	outOfPocket  int64    // patient responsibility counted to the OOP maximum
 	reversalOf   *Decision
-	sender       string // ISA06 of the 837, to whom the 835 goes
+	interchange  x12.InterchangeHeader // of the 837: the 835 goes back the way it came
 	sequence     int
 	released     bool
 }
@@ -158,7 +159,7 @@ type submission struct {
 	birthDate      time.Time
 	professional   bool
 	claim          *claim.Claim
-	sender         string // ISA06 of the 837
+	interchange    x12.InterchangeHeader // of the 837
 }
 
 // lineDate is the line's date of service: its DTP*472, else the claim's
@@ -251,7 +252,7 @@ func (p *plan) adjudicate(s *submission, received time.Time, seed uint64) *Decis
 		PayerClaimID: fmt.Sprintf("%s%s%04d", p.cfg.ID, received.Format("060102"), p.seq),
 		Filing:       s.filing, Facility: c.FacilityCode, BillingNPI: s.billingNPI, BillingName: s.billingName,
 		MemberID: s.memberID, Received: received, PayDate: received.AddDate(0, 0, p.cfg.DaysToPay),
-		Charge: c.TotalCharge, signature: signature(s), sequence: p.seq, sender: s.sender,
+		Charge: c.TotalCharge, signature: signature(s), sequence: p.seq, interchange: s.interchange,
 	}
 	if m := p.members[s.memberID]; m != nil {
 		d.Filing = filingIndicator(s.filing, m.Plan)

@@ -53,7 +53,7 @@ func (p *Payer) authorization(_ context.Context, req []byte, now time.Time) ([]b
 	xw := x12.NewWriter(&buf, x12.DefaultDelimiters)
 	w := &segWriter{xw: xw}
 	in := sets[0].Interchange
-	isa, gs := p.envelope(in.SenderQualifier, in.SenderID, "HI", p.cfg.Clearinghouse.ID, version278, ctl, now)
+	isa, gs := p.envelope(in, "HI", "", version278, ctl, now)
 	w.do(func() error { return xw.BeginInterchange(isa) })
 	w.do(func() error { return xw.BeginGroup(gs) })
 	for i, ts := range sets {

@@ -35,7 +35,7 @@ func (p *Payer) eligibility(_ context.Context, req []byte, now time.Time) ([]byt
 	var out []*elig.Response
 	for i, in := range inqs {
 		r := p.respond271(in, now)
-		isa, gs := p.envelope(in.Envelope.Interchange.SenderQualifier, in.Envelope.Interchange.SenderID, "HB", p.cfg.Clearinghouse.ID, elig.Version, ctl, now)
+		isa, gs := p.envelope(in.Envelope.Interchange, "HB", "", elig.Version, ctl, now)
 		r.Envelope = elig.Envelope{Interchange: isa, Group: gs, Control: fmt.Sprintf("%04d", i+1)}
 		out = append(out, r)
 	}

@@ -113,22 +113,30 @@ func (p *Payer) receiveClaim(s *submission, received time.Time) ClaimAck {
 	return a
 }
 
-// envelope returns the ISA and GS headers of a file the clearinghouse
-// sends to receiver.
-func (p *Payer) envelope(receiverQual, receiver, fid, gsSender, version string, ctl int, now time.Time) (x12.InterchangeHeader, x12.GroupHeader) {
-	if receiverQual == "" {
-		receiverQual = "ZZ"
-	}
-	if receiver == "" {
-		receiver = "UNKNOWN"
-	}
+// envelope returns the ISA and GS headers of a file answering one that
+// came in interchange in: addressed back from its receiver to its sender,
+// with its usage indicator, so that the answer passes the addressing
+// checks of the practice's mailbox. gsSender is GS02 (default: our ISA06).
+func (p *Payer) envelope(in x12.InterchangeHeader, fid, gsSender, version string, ctl int, now time.Time) (x12.InterchangeHeader, x12.GroupHeader) {
 	isa := x12.InterchangeHeader{
 		AuthQualifier: "00", SecurityQualifier: "00",
-		SenderQualifier: "ZZ", SenderID: p.cfg.Clearinghouse.ID, ReceiverQualifier: receiverQual, ReceiverID: receiver,
+		SenderQualifier: in.ReceiverQualifier, SenderID: in.ReceiverID, ReceiverQualifier: in.SenderQualifier, ReceiverID: in.SenderID,
 		Date: x12.FormatShortDate(now), Time: x12.FormatTime(now), Version: "00501",
-		ControlNumber: fmt.Sprintf("%09d", ctl), AckRequested: "0", Usage: "T", Delims: x12.DefaultDelimiters,
+		ControlNumber: fmt.Sprintf("%09d", ctl), AckRequested: "0", Usage: in.Usage, Delims: x12.DefaultDelimiters,
 	}
-	gs := x12.GroupHeader{FunctionalID: fid, SenderCode: gsSender, ReceiverCode: receiver,
+	if isa.SenderQualifier == "" || isa.SenderID == "" {
+		isa.SenderQualifier, isa.SenderID = "ZZ", p.cfg.Clearinghouse.ID
+	}
+	if isa.ReceiverQualifier == "" || isa.ReceiverID == "" {
+		isa.ReceiverQualifier, isa.ReceiverID = "ZZ", "UNKNOWN"
+	}
+	if isa.Usage != "P" {
+		isa.Usage = "T"
+	}
+	if gsSender == "" {
+		gsSender = isa.SenderID
+	}
+	gs := x12.GroupHeader{FunctionalID: fid, SenderCode: gsSender, ReceiverCode: isa.ReceiverID,
 		Date: x12.FormatDate(now), Time: x12.FormatTime(now), ControlNumber: fmt.Sprint(ctl), Agency: "X", Version: version}
 	return isa, gs
 }
@@ -141,7 +149,7 @@ func (p *Payer) write277CA(t *claim.Transaction, acks []ClaimAck, now time.Time,
 	var buf bytes.Buffer
 	xw := x12.NewWriter(&buf, x12.DefaultDelimiters)
 	env := t.Envelope.Interchange
-	isa, gs := p.envelope(env.SenderQualifier, env.SenderID, "HN", p.cfg.Clearinghouse.ID, version, ctl, now)
+	isa, gs := p.envelope(env, "HN", "", version, ctl, now)
 	ref := t.Reference
 	if ref == "" {
 		ref = env.ControlNumber

@@ -171,10 +171,6 @@ func (p *Payer) handle(ctx context.Context, file []byte, received time.Time) ([]
 		p.control-- // nothing was sent under it
 		return nil, fmt.Errorf("acknowledge file: %w", err)
 	}
-	ic.Header.SenderQualifier, ic.Header.SenderID = "ZZ", p.cfg.Clearinghouse.ID
-	for i := range ic.Groups {
-		ic.Groups[i].Header.SenderCode = p.cfg.Clearinghouse.ID
-	}
 	fitLoopIDs(ic)
 	var buf bytes.Buffer
 	d := ic.Header.Delims
@@ -247,7 +243,7 @@ func (p *Payer) receive837(t *claim.Transaction, received time.Time) (File, erro
 				payerID: sub.Payer.ID, billingNPI: clean(bp.ID), billingName: clean(bp.Last), billingPerson: bp.Type == "1",
 				memberID: clean(sub.Name.ID), responsibility: sub.PayerResponsibility, filing: sub.FilingIndicator,
 				subscriber: cleanEntity(sub.Name.Entity), birthDate: sub.BirthDate, professional: professional,
-				sender: t.Envelope.Interchange.SenderID,
+				interchange: t.Envelope.Interchange,
 			}
 			for ci := range sub.Claims {
 				s := base

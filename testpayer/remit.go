@@ -150,8 +150,7 @@ func (p *Payer) write835(ds []*Decision, date time.Time, ctl int) ([]byte, error
 		r.ProviderAdjustments = append(r.ProviderAdjustments, remit.ProviderAdjustment{ProviderID: npi, FiscalPeriodEnd: fiscalEnd, Items: items[:n]})
 		items = items[n:]
 	}
-	receiver := ds[0].sender
-	isa, gs := p.envelope("ZZ", receiver, "HP", cfg.ID, remit.Version, ctl, date)
+	isa, gs := p.envelope(ds[0].interchange, "HP", cfg.ID, remit.Version, ctl, date)
 	r.Envelope = remit.Envelope{Interchange: isa, Group: gs, Control: "0001"}
 	var buf bytes.Buffer
 	if err := remit.Write(&buf, r); err != nil {

@@ -45,7 +45,7 @@ func (p *Payer) claimStatus(_ context.Context, req []byte, now time.Time) ([]byt
 	xw := x12.NewWriter(&buf, x12.DefaultDelimiters)
 	w := &segWriter{xw: xw}
 	in := sets[0].Interchange
-	isa, gs := p.envelope(in.SenderQualifier, in.SenderID, "HN", p.cfg.Clearinghouse.ID, version277, ctl, now)
+	isa, gs := p.envelope(in, "HN", "", version277, ctl, now)
 	w.do(func() error { return xw.BeginInterchange(isa) })
 	w.do(func() error { return xw.BeginGroup(gs) })
 	for i, ts := range sets {
