@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -232,5 +233,32 @@ func TestGrow835(t *testing.T) {
 	})
 	if err != nil || len(env) > 0 || n > 0 {
 		t.Errorf("grown 835: %d findings, envelope %v, %v", n, env, err)
+	}
+}
+
+// TestSegmentsMemoryFlat validates 4 MB and 32 MB 835s segment by segment
+// and expects the same small allocation for both: nothing per segment or
+// per loop.
+func TestSegmentsMemoryFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("validates 36 MB")
+	}
+	alloc := func(size int) uint64 {
+		data := grow835(t, size)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		n := 0
+		if _, err := Segments(bytes.NewReader(data), func(h x12.SetHeader, fs []Finding) error {
+			n += len(fs)
+			return nil
+		}); err != nil || n > 0 {
+			t.Fatalf("Segments: %d findings, %v", n, err)
+		}
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	small, big := alloc(4<<20), alloc(32<<20)
+	if small > 256<<10 || big > 256<<10 {
+		t.Errorf("validating allocated %d bytes for 4 MB and %d for 32 MB; want under 256 KiB each", small, big)
 	}
 }
