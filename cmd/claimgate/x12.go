@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/claimgate/claimgate/x12"
@@ -102,24 +103,29 @@ func x12Validate(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// validateFile prints the problems of one file and returns how many errors
-// it has. err is a problem that stopped the reading.
+// validateFile prints the problems of one file, in the order of their
+// segments, and returns how many errors it has. err is a problem that
+// stopped the reading.
 func validateFile(w io.Writer, name string, warnings bool) (errs int, err error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return 0, err
 	}
 	defer f.Close()
+	type line struct {
+		pos  int
+		text string
+	}
+	var lines []line
 	env, err := validate.Stream(f, func(r *validate.SetResult) error {
 		for _, fd := range r.Findings {
-			if fd.Severity == validate.Warning {
-				if warnings {
-					printFinding(w, name, fd)
-				}
+			if fd.Severity == validate.Warning && !warnings {
 				continue
 			}
-			errs++
-			printFinding(w, name, fd)
+			if fd.Severity == validate.Error {
+				errs++
+			}
+			lines = append(lines, line{fd.Pos, findingLine(name, fd)})
 		}
 		return nil
 	})
@@ -128,20 +134,26 @@ func validateFile(w io.Writer, name string, warnings bool) (errs int, err error)
 			continue // reported with its set
 		}
 		errs++
-		line := fmt.Sprintf("%s:segment %d (%s)", name, pe.Segment, pe.SegmentID)
+		text := fmt.Sprintf("%s:segment %d (%s)", name, pe.Segment, pe.SegmentID)
 		if pe.Element > 0 {
-			line += fmt.Sprintf(" element %s%02d", pe.SegmentID, pe.Element)
+			text += fmt.Sprintf(" element %s%02d", pe.SegmentID, pe.Element)
 		}
 		msg := pe.Detail
 		if msg == "" {
 			msg = pe.Err.Error()
 		}
-		fmt.Fprintf(w, "%s: %s\n", line, msg)
+		lines = append(lines, line{pe.Segment, text + ": " + msg})
+	}
+	sort.SliceStable(lines, func(i, j int) bool { return lines[i].pos < lines[j].pos })
+	for _, l := range lines {
+		fmt.Fprintln(w, l.text)
 	}
 	return errs, err
 }
 
-func printFinding(w io.Writer, name string, f validate.Finding) {
+// findingLine formats a finding as "file:segment N (ID) loop L element E:
+// message".
+func findingLine(name string, f validate.Finding) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s:segment %d (%s)", name, f.Pos, f.SegmentID)
 	if f.Loop != "" {
@@ -155,7 +167,7 @@ func printFinding(w io.Writer, name string, f validate.Finding) {
 		b.WriteString("warning: ")
 	}
 	b.WriteString(f.Msg)
-	fmt.Fprintln(w, b.String())
+	return b.String()
 }
 
 func x12Fmt(e *env, args []string) error {
