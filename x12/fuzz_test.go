@@ -128,3 +128,26 @@ func FuzzParseAmount(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSetReader reads arbitrary input set by set: it must not panic, and
+// every set it returns starts with its ST.
+func FuzzSetReader(f *testing.F) {
+	for _, s := range samples(f) {
+		f.Add(s.data)
+	}
+	f.Add([]byte(testISA(DefaultDelimiters, "000000001") + "ST*835*0001~BPR*I~TA1*1~ST*835*2~GE*1*1~SE*1*1~"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := NewReader(bytes.NewReader(data))
+		r.MaxSegmentSize = 4096
+		sr := NewSetReader(r)
+		for n := 0; ; n++ {
+			ts, err := sr.Next()
+			if err != nil {
+				break
+			}
+			if n > len(data) || len(ts.Segments) == 0 || ts.Segments[0].ID != "ST" || ts.Pos != ts.Segments[0].Pos {
+				t.Fatalf("set %d: %d segments from position %d", n+1, len(ts.Segments), ts.Pos)
+			}
+		}
+	})
+}
