@@ -23,6 +23,14 @@ func Parse(tree *validate.Loop) (*Transaction, error) {
 	p := &parser{}
 	t := &Transaction{}
 	segs, loops := flat(tree)
+	if tree.Spec != nil {
+		nodes := children(tree.Spec)
+		for _, s := range segs {
+			if position(nodes, &wseg{id: s.ID, raw: s}) == len(nodes) {
+				p.fail(s, 0, 0, fmt.Sprintf("%s is not a segment of the transaction header", s.ID))
+			}
+		}
+	}
 	for _, s := range segs {
 		switch s.ID {
 		case "ST":
@@ -115,8 +123,12 @@ func isWrapper(l *validate.Loop) bool {
 // ordered returns l's segments in the order of its TR3 table loop
 // (stable: repeats keep their order), which is the order Write uses, so
 // that a sender's out-of-order segments read as they will be written.
-func ordered(l *validate.Loop) []*x12.Segment {
-	if l.Spec == nil || len(l.Segments) < 2 {
+//
+// A segment the table does not have in the loop at all, which the
+// validator could not place, is an error: Write could not put it back
+// where it was.
+func (p *parser) ordered(l *validate.Loop) []*x12.Segment {
+	if l.Spec == nil {
 		return l.Segments
 	}
 	nodes := children(l.Spec)
@@ -124,6 +136,9 @@ func ordered(l *validate.Loop) []*x12.Segment {
 	sorted := true
 	for i, s := range l.Segments {
 		at[i] = position(nodes, &wseg{id: s.ID, raw: s})
+		if at[i] == len(nodes) {
+			p.fail(s, 0, 0, fmt.Sprintf("%s is not a segment of loop %s", s.ID, l.ID))
+		}
 		if i > 0 && at[i] < at[i-1] {
 			sorted = false
 		}
@@ -146,7 +161,7 @@ func ordered(l *validate.Loop) []*x12.Segment {
 // loop keeps a loop the model does not type.
 func (p *parser) loop(l *validate.Loop) Loop {
 	out := Loop{ID: l.ID}
-	for _, s := range ordered(l) {
+	for _, s := range p.ordered(l) {
 		out.Segments = append(out.Segments, p.other(s))
 	}
 	for _, c := range l.Loops {
@@ -189,7 +204,7 @@ func (p *parser) party(l *validate.Loop, extra func(s *x12.Segment) bool) Party 
 			}(), l.ID))
 		}
 	}
-	for _, s := range ordered(l) {
+	for _, s := range p.ordered(l) {
 		if extra != nil && extra(s) {
 			continue
 		}
@@ -242,7 +257,7 @@ func (p *parser) partySegment(pt *Party, s *x12.Segment) {
 
 func (p *parser) billing(l *validate.Loop) BillingProvider {
 	var b BillingProvider
-	for _, s := range ordered(l) {
+	for _, s := range p.ordered(l) {
 		switch {
 		case s.ID == "HL":
 		case s.ID == "PRV" && str(s, 2) == "PXC" && s.Len() <= 3 && b.Taxonomy == "":
@@ -318,7 +333,7 @@ func (p *parser) demographics(birth *time.Time, sex *string) func(*x12.Segment) 
 
 func (p *parser) subscriber(l *validate.Loop) Subscriber {
 	var sb Subscriber
-	for _, s := range ordered(l) {
+	for _, s := range p.ordered(l) {
 		switch {
 		case s.ID == "HL":
 		case s.ID == "SBR":
@@ -354,7 +369,7 @@ func (p *parser) subscriber(l *validate.Loop) Subscriber {
 func (p *parser) patient(l *validate.Loop) Patient {
 	var pt Patient
 	seen := false
-	for _, s := range ordered(l) {
+	for _, s := range p.ordered(l) {
 		switch {
 		case s.ID == "HL":
 		case s.ID == "PAT" && !seen:
@@ -433,7 +448,7 @@ func (p *parser) healthCodes(s *x12.Segment) CodeList {
 
 func (p *parser) claim(l *validate.Loop) Claim {
 	var c Claim
-	for _, s := range ordered(l) {
+	for _, s := range p.ordered(l) {
 		switch s.ID {
 		case "CLM":
 			p.unused(s, 20, []int{3, 4, 13, 14, 15, 16, 17, 18, 19}, map[int]int{5: 3, 11: 5})
@@ -507,7 +522,7 @@ func (p *parser) claim(l *validate.Loop) Claim {
 func (p *parser) otherSubscriber(l *validate.Loop) OtherSubscriber {
 	var o OtherSubscriber
 	oi := false
-	for _, s := range ordered(l) {
+	for _, s := range p.ordered(l) {
 		switch {
 		case s.ID == "SBR":
 			p.unused(s, 9, []int{6, 7, 8}, nil)
@@ -615,7 +630,7 @@ func fits(s *x12.Segment, max int, unused []int, comps map[int]int) bool {
 func (p *parser) line(l *validate.Loop) Line {
 	var ln Line
 	service := false
-	for _, s := range ordered(l) {
+	for _, s := range p.ordered(l) {
 		switch s.ID {
 		case "LX":
 			ln.Number = p.number(s, 1)
@@ -743,7 +758,7 @@ func (p *parser) drug(l *validate.Loop) *Drug {
 
 func (p *parser) adjudication(l *validate.Loop) LineAdjudication {
 	var a LineAdjudication
-	for _, s := range ordered(l) {
+	for _, s := range p.ordered(l) {
 		switch {
 		case s.ID == "SVD" && a.PayerID == "":
 			p.unused(s, 6, nil, map[int]int{3: 7})
