@@ -131,12 +131,14 @@ func (c *Checker) Set() *SetHeader {
 func (c *Checker) Check(s *Segment) {
 	// Inside a transaction set most segments only count; envelope
 	// segment IDs all start with G, I, S or T.
-	if id := s.ID; c.inST && id != "" && id[0] != 'S' && id[0] != 'G' && id[0] != 'I' && id[0] != 'T' {
+	if id := s.ID; c.inST && id != "" && !envelopeFirst[id[0]] {
 		c.count++
 		return
 	}
 	c.check(s)
 }
+
+var envelopeFirst = [256]bool{'G': true, 'I': true, 'S': true, 'T': true}
 
 func (c *Checker) check(s *Segment) {
 	switch idKeyString(s.ID) {
