@@ -159,7 +159,7 @@ func fromPartner(t *testing.T, p clearinghouse.Partner, control int, src ...[]by
 
 // bundle writes the transaction sets of every src in one interchange with
 // header h (dated 2026-03-14) and one functional group from sender to
-// receiver, numbered as h.
+// receiver, numbered as h; the sets are numbered 0001, 0002...
 func bundle(t *testing.T, h x12.InterchangeHeader, sender, receiver string, srcs ...[]byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
@@ -167,7 +167,7 @@ func bundle(t *testing.T, h x12.InterchangeHeader, sender, receiver string, srcs
 	w.Newline = true
 	h.Date, h.Time = "260314", "0926"
 	must(t, w.BeginInterchange(h))
-	first := true
+	first, n := true, 0
 	for _, src := range srcs {
 		sr := x12.NewSetReader(x12.NewReader(bytes.NewReader(src)))
 		for {
@@ -181,7 +181,8 @@ func bundle(t *testing.T, h x12.InterchangeHeader, sender, receiver string, srcs
 				must(t, w.BeginGroup(x12.GroupHeader{FunctionalID: ts.Group.FunctionalID, SenderCode: sender,
 					ReceiverCode: receiver, Date: "20260314", Time: "0926", ControlNumber: h.ControlNumber, Version: ts.Group.Version}))
 			}
-			must(t, w.BeginSet(ts.ID, ts.ControlNumber, ts.Segments[0].ElementString(3)))
+			n++
+			must(t, w.BeginSet(ts.ID, fmt.Sprintf("%04d", n), ts.Segments[0].ElementString(3)))
 			for _, seg := range ts.Segments[1 : len(ts.Segments)-1] {
 				must(t, w.Write(seg))
 			}
@@ -221,4 +222,15 @@ func countEvents(t *testing.T, s *sqlstore.Store, kind string) int {
 	var n int
 	must(t, s.DB().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM events WHERE kind = $1`, kind).Scan(&n))
 	return n
+}
+
+// osReadDir lists the public samples in testdata/x12/dir, sorted.
+func osReadDir(t *testing.T, dir string) ([]string, error) {
+	t.Helper()
+	es, err := os.ReadDir(testshared.Path(t, "testdata", "x12", dir))
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Name())
+	}
+	return out, err
 }

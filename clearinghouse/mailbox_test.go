@@ -74,7 +74,9 @@ func testSend(t *testing.T, s *sqlstore.Store, p clearinghouse.Partner, root str
 
 	for i := range 2 {
 		f, err := m.Send(ctx, p.ID, clearinghouse.Claim837P, payload)
-		must(t, err)
+		if err != nil {
+			t.Fatalf("Send #%d: %v %v", i+1, err, claimgate.ErrorDetails(err))
+		}
 		isa := fmt.Sprintf("%09d", i+1)
 		wantName := "TESTCH_837P_" + isa + "_20260314T092653Z.x12"
 		if f.Name != wantName {
