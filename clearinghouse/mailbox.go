@@ -152,7 +152,7 @@ func (m *Mailbox) Send(ctx context.Context, partnerID string, kind Kind, payload
 	if !ok || kind == TA1 {
 		return OutboundFile{}, claimgate.Errorf(claimgate.Invalid, "cannot send files of kind %q", kind)
 	}
-	sets, err := readSets(payload, info.set)
+	sets, err := readSets(payload, info.set, true)
 	if err != nil {
 		return OutboundFile{}, err
 	}
@@ -228,8 +228,9 @@ func envelope(xw *x12.Writer, p *Partner, c Control, now time.Time, functional, 
 }
 
 // readSets reads the transaction sets of payload, which must all have ST01
-// id and sound envelopes.
-func readSets(payload []byte, id string) ([]*x12.TransactionSet, error) {
+// id and sound envelopes. With renumber, control numbers used twice are no
+// fault: the caller numbers the sets afresh.
+func readSets(payload []byte, id string, renumber bool) ([]*x12.TransactionSet, error) {
 	sr := x12.NewSetReader(x12.NewReader(bytes.NewReader(payload)))
 	var sets []*x12.TransactionSet
 	var bad []string
@@ -250,6 +251,9 @@ func readSets(payload []byte, id string) ([]*x12.TransactionSet, error) {
 		sets = append(sets, ts)
 	}
 	for _, e := range sr.Errors() {
+		if renumber && errors.Is(e, x12.ErrDuplicateControlNumber) {
+			continue
+		}
 		bad = append(bad, e.Error())
 	}
 	if len(sets) == 0 {

@@ -48,7 +48,7 @@ func (p *InProcess) Exchange(ctx context.Context, kind Kind, req []byte) ([]byte
 	if !ok {
 		return nil, claimgate.Errorf(claimgate.Invalid, "%s is not a real-time request (270, 276 or 278)", kind)
 	}
-	if _, err := readSets(req, kinds[kind].set); err != nil {
+	if _, err := readSets(req, kinds[kind].set, false); err != nil {
 		return nil, err
 	}
 	timeout := p.Timeout
@@ -75,9 +75,9 @@ func (p *InProcess) Exchange(ctx context.Context, kind Kind, req []byte) ([]byte
 	if r.err != nil {
 		return nil, fmt.Errorf("real-time %s: %w", kind, r.err)
 	}
-	if _, err := readSets(r.resp, want); err != nil {
+	if _, err := readSets(r.resp, want, false); err != nil {
 		// A request the payer's system refuses is answered by a 999.
-		if _, err999 := readSets(r.resp, "999"); err999 != nil {
+		if _, err999 := readSets(r.resp, "999", false); err999 != nil {
 			return nil, fmt.Errorf("real-time %s: the response is not a sound %s (or 999): %v", kind, want, claimgate.ErrorDetails(err))
 		}
 	}
