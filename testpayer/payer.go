@@ -165,6 +165,9 @@ func (p *Payer) HandleBatch(ctx context.Context, file []byte) ([]File, error) {
 }
 
 func (p *Payer) handle(ctx context.Context, file []byte, received time.Time) ([]File, error) {
+	if onlyAcks(file) {
+		return nil, nil // the practice's 999s and TA1s for what we sent: nothing to answer
+	}
 	ctl := p.nextControl()
 	ic, err := ack.For(bytes.NewReader(file), ack.Options{ControlNumber: ctl, Now: received})
 	if err != nil {
@@ -201,6 +204,7 @@ func (p *Payer) handle(ctx context.Context, file []byte, received time.Time) ([]
 		}
 	}
 	sr := x12.NewSetReader(x12.NewReader(bytes.NewReader(file)))
+	realtime := map[string]bool{}
 	for {
 		if err := ctx.Err(); err != nil {
 			return out, err
@@ -225,9 +229,46 @@ func (p *Payer) handle(ctx context.Context, file []byte, received time.Time) ([]
 				return out, err
 			}
 			out = append(out, f)
+		case "270", "276", "278":
+			realtime[ts.ID] = true
 		}
 	}
+	// Batch inquiries get the same answers as real-time ones.
+	for _, k := range []struct {
+		id, kind string
+		answer   func(context.Context, []byte, time.Time) ([]byte, error)
+	}{{"270", "271", p.eligibility}, {"276", "277", p.claimStatus}, {"278", "278", p.authorization}} {
+		if !realtime[k.id] {
+			continue
+		}
+		data, err := k.answer(ctx, file, received)
+		if err != nil {
+			continue // nothing the 999 accepted was a request we can answer
+		}
+		out = append(out, File{Name: fileName(k.kind, "", p.control), Kind: k.kind, Data: data})
+	}
 	return out, nil
+}
+
+// onlyAcks reports whether file holds acknowledgments only (999s, TA1s).
+func onlyAcks(file []byte) bool {
+	r := x12.NewReader(bytes.NewReader(file))
+	acks := false
+	for {
+		s, err := r.Next()
+		if err != nil {
+			return acks
+		}
+		switch s.ID {
+		case "TA1":
+			acks = true
+		case "ST":
+			if s.ElementString(1) != "999" {
+				return false
+			}
+			acks = true
+		}
+	}
 }
 
 // receive837 runs the front-end edits and adjudication over the claims of
