@@ -349,10 +349,12 @@ func (b *builder) billing(root *wloop, bp *BillingProvider) {
 	l.others(bp.Other)
 	name := bp.Party
 	name.SpecialtyCode, name.Taxonomy = "", ""
-	nl := l.kid()
-	b.party(nl, &name)
-	if bp.TaxID != "" {
-		nl.s("REF", bp.TaxIDQualifier, bp.TaxID)
+	if !name.IsZero() || bp.TaxID != "" || bp.TaxIDQualifier != "" {
+		nl := l.kid()
+		b.party(nl, &name)
+		if bp.TaxID != "" || bp.TaxIDQualifier != "" {
+			nl.s("REF", bp.TaxIDQualifier, bp.TaxID)
+		}
 	}
 	if bp.PayTo != nil {
 		b.party(l.kid(), bp.PayTo)
@@ -425,9 +427,11 @@ func (b *builder) subscriber(parent *wloop, parentID int, sb *Subscriber) {
 		patientInfo(l, sb.Info)
 	}
 	l.others(sb.Other)
-	nl := l.kid()
-	b.party(nl, &sb.Name)
-	demographics(nl, sb.BirthDate, sb.Sex)
+	if !sb.Name.IsZero() || !sb.BirthDate.IsZero() || sb.Sex != "" {
+		nl := l.kid()
+		b.party(nl, &sb.Name)
+		demographics(nl, sb.BirthDate, sb.Sex)
+	}
 	if !sb.Payer.IsZero() {
 		b.party(l.kid(), &sb.Payer)
 	}
@@ -445,9 +449,11 @@ func (b *builder) patient(parent *wloop, parentID int, pt *Patient) {
 	b.hlSegment(l, parentID, "23", false)
 	patientInfo(l, &pt.Info)
 	l.others(pt.Other)
-	nl := l.kid()
-	b.party(nl, &pt.Name)
-	demographics(nl, pt.BirthDate, pt.Sex)
+	if !pt.Name.IsZero() || !pt.BirthDate.IsZero() || pt.Sex != "" {
+		nl := l.kid()
+		b.party(nl, &pt.Name)
+		demographics(nl, pt.BirthDate, pt.Sex)
+	}
 	for i := range pt.Claims {
 		b.claim(l.kid(), &pt.Claims[i])
 	}
