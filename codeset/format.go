@@ -23,23 +23,46 @@ var formatRule = map[Kind]string{
 // and whether that form is well formed. It allocates only when the code was
 // not already canonical.
 func Normalize(kind Kind, code string) (string, bool) {
-	code = strings.TrimSpace(code)
-	if needsUpper(code) {
-		code = strings.ToUpper(code)
-	}
-	if kind == ICD10CM && len(code) > 3 && code[3] == '.' {
-		code = code[:3] + code[4:]
+	if !canonical(kind, code) {
+		var buf [16]byte
+		code = string(appendCanonical(buf[:0], kind, code))
 	}
 	return code, wellFormed(kind, code)
 }
 
-func needsUpper(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if 'a' <= s[i] && s[i] <= 'z' {
-			return true
+// canonical reports whether code is already in its canonical form.
+func canonical(kind Kind, code string) bool {
+	if code == "" {
+		return true
+	}
+	if code[0] == ' ' || code[len(code)-1] == ' ' || code[0] == '\t' || code[len(code)-1] == '\t' {
+		return false
+	}
+	if kind == ICD10CM && len(code) > 3 && code[3] == '.' {
+		return false
+	}
+	for i := 0; i < len(code); i++ {
+		if 'a' <= code[i] && code[i] <= 'z' {
+			return false
 		}
 	}
-	return false
+	return true
+}
+
+// appendCanonical appends the canonical form of code to b.
+func appendCanonical(b []byte, kind Kind, code string) []byte {
+	code = strings.TrimSpace(code)
+	for i := 0; i < len(code); i++ {
+		c := code[i]
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		if kind == ICD10CM && i == 3 && c == '.' {
+			continue
+		}
+		b = append(b, c)
+	}
+	return b
 }
 
 // wellFormed reports whether the canonical code c has kind's format.

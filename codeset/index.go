@@ -73,11 +73,11 @@ func (ix *Index) kind(k Kind) *kindIndex {
 type kindIndex struct {
 	kind Kind
 	gens []generation
-	// codes holds each code's first occurrence inline (one memory access
-	// for the common case of a code in one generation); later ones chain
-	// through more.
-	codes  map[string]occ
-	more   []occ
+	// codes maps each code to its first listing in occs; a code listed in
+	// several generations chains through occ.next. A small map value keeps
+	// the map's table small, which is most of a lookup's cost.
+	codes  map[string]int32 // index in occs of the code's first listing
+	occs   []occ
 	all    []*Code
 	edits  map[pair][]editOcc
 	limits map[string][]limitOcc
@@ -96,7 +96,7 @@ type occ struct {
 	gen         int32
 	from, to    day
 	code        int32 // index in kindIndex.all
-	next        int32 // index in kindIndex.more of the next generation's listing; -1 if none
+	next        int32 // index in kindIndex.occs of the next generation's listing; -1 if none
 	billable    bool
 	deactivated bool
 }
@@ -130,7 +130,7 @@ func NewIndex(sets ...*Set) *Index {
 		for _, s := range ss {
 			n += len(s.Codes)
 		}
-		ki := &kindIndex{kind: kind, codes: make(map[string]occ, n), edits: map[pair][]editOcc{}, limits: map[string][]limitOcc{}}
+		ki := &kindIndex{kind: kind, codes: make(map[string]int32, n), occs: make([]occ, 0, n), edits: map[pair][]editOcc{}, limits: map[string][]limitOcc{}}
 		for _, s := range ss {
 			from := fromDay(s.From)
 			if n := len(ki.gens); n == 0 || ki.gens[n-1].from != from {
@@ -176,28 +176,22 @@ func NewIndex(sets ...*Set) *Index {
 func (ki *kindIndex) add(c *Code, g int32) bool {
 	o := occ{gen: g, from: fromDay(c.From), to: toDay(c.To), code: int32(len(ki.all)), next: -1,
 		billable: c.Billable, deactivated: c.Deactivated}
-	first, ok := ki.codes[c.Code]
-	if !ok {
-		ki.all = append(ki.all, c)
-		ki.codes[c.Code] = o
-		return true
-	}
-	// Find the last listing; generations are added in order.
-	last, at := first, int32(-1)
-	for last.next >= 0 {
-		at = last.next
-		last = ki.more[at]
-	}
-	if last.gen == g {
-		return false
+	at, ok := ki.codes[c.Code]
+	if ok {
+		// Find the last listing; generations are added in order.
+		for ki.occs[at].next >= 0 {
+			at = ki.occs[at].next
+		}
+		if ki.occs[at].gen == g {
+			return false
+		}
 	}
 	ki.all = append(ki.all, c)
-	ki.more = append(ki.more, o)
-	if at < 0 {
-		first.next = int32(len(ki.more) - 1)
-		ki.codes[c.Code] = first
+	ki.occs = append(ki.occs, o)
+	if ok {
+		ki.occs[at].next = int32(len(ki.occs) - 1)
 	} else {
-		ki.more[at].next = int32(len(ki.more) - 1)
+		ki.codes[c.Code] = int32(len(ki.occs) - 1)
 	}
 	return true
 }
@@ -222,19 +216,34 @@ func (ki *kindIndex) judge(d day, zero bool) int {
 // nothing when code is already canonical; the message is built only when
 // asked for (Result.Message).
 func (ix *Index) Validate(kind Kind, code string, dos claimgate.Date) Result {
-	r := Result{Status: BadFormat, Kind: kind, Input: code, Date: dos}
-	c, ok := Normalize(kind, code)
-	r.Code = c
-	if !ok || !kind.IsCodeList() {
+	r := Result{Status: BadFormat, Kind: kind, Input: code, Code: code, Date: dos}
+	// A code typed otherwise than canonically ("e11.9") is put right in
+	// buf and looked up from there without a copy; r.Code then takes the
+	// index's own string, so that a hit allocates nothing.
+	var buf [16]byte
+	var key []byte
+	if !canonical(kind, code) {
+		key = appendCanonical(buf[:0], kind, code)
+		r.Code = ""
+	}
+	fix := func() {
+		if key != nil && r.Code == "" {
+			r.Code = string(key)
+		}
+	}
+	if key != nil && !wellFormed(kind, string(key)) || key == nil && !wellFormed(kind, code) || !kind.IsCodeList() {
+		fix()
 		return r
 	}
 	if kind == CPT {
 		r.Status = Valid
+		fix()
 		return r
 	}
 	ki := ix.kind(kind)
 	if ki == nil || len(ki.gens) == 0 {
 		r.Status = Unknown
+		fix()
 		return r
 	}
 	r.ki = ki
@@ -242,12 +251,21 @@ func (ix *Index) Validate(kind Kind, code string, dos claimgate.Date) Result {
 	g := ki.judge(d, dos.IsZero())
 	r.gen, r.at = int32(g), int32(g)
 	r.Version = ki.gens[g].version
-	o, ok := ki.codes[c]
+	var at int32
+	var ok bool
+	if key != nil {
+		at, ok = ki.codes[string(key)]
+	} else {
+		at, ok = ki.codes[code]
+	}
 	if !ok {
 		r.Status = Unknown
+		fix()
 		return r
 	}
+	r.Code = ki.all[ki.occs[at].code].Code
 	for {
+		o := &ki.occs[at]
 		switch {
 		case o.gen > int32(g):
 			// Only in a later generation: not yet effective.
@@ -272,11 +290,12 @@ func (ix *Index) Validate(kind Kind, code string, dos claimgate.Date) Result {
 		if o.next < 0 {
 			break
 		}
-		o = ki.more[o.next]
+		at = o.next
 	}
 	// Only in earlier generations: expired after the last of them.
-	end := min(ki.gens[o.gen+1].from-1, ki.gens[o.gen].to)
-	r.Status, r.Ended, r.at = Expired, dateOf(end), o.gen
+	last := ki.occs[at].gen
+	end := min(ki.gens[last+1].from-1, ki.gens[last].to)
+	r.Status, r.Ended, r.at = Expired, dateOf(end), last
 	return r
 }
 
