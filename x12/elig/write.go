@@ -84,7 +84,7 @@ type builder struct {
 
 func (b *builder) fail(format string, args ...any) {
 	if b.err == nil {
-		b.err = fmt.Errorf("elig: "+format, args...)
+		b.err = fmt.Errorf("elig: "+format+": %w", append(args, ErrGuide)...)
 	}
 }
 

@@ -7,6 +7,7 @@ package status
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -17,6 +18,13 @@ import (
 	"github.com/claimgate/claimgate/x12/spec"
 	"github.com/claimgate/claimgate/x12/validate"
 )
+
+// ErrGuide means that a model holds what its implementation guide does
+// not allow in that place, such as a benefit (EB) in a 270 or a decision
+// (HCR) in a 278 request: the writers refuse to write it. The parsers read
+// such input all the same (the validator reports it), so that what a
+// sender got wrong can be seen.
+var ErrGuide = errors.New("not allowed by the implementation guide")
 
 // Segment is a segment the model does not type, kept as X12 text with the
 // default delimiters (* ^ :) and without its terminator: "III*ZZ*11".
@@ -840,7 +848,7 @@ func emit(xw *x12.Writer, sp *spec.Loop, l *wloop) error {
 		rank := make([]int, len(items))
 		for i, it := range items {
 			if it.seg != nil {
-				rank[i] = segmentRank(sp, it.seg.ID())
+				rank[i] = segmentRank(sp, it.seg.ID(), it.seg.value)
 				continue
 			}
 			rank[i] = len(sp.Children)
@@ -896,20 +904,64 @@ func emit(xw *x12.Writer, sp *spec.Loop, l *wloop) error {
 	return nil
 }
 
-// segmentRank is where table loop sp places a segment with the given ID:
-// the index of its first position, or, for an ID the loop does not have,
-// that of the loop's first child loop (after its own segments).
-func segmentRank(sp *spec.Loop, id string) int {
-	firstLoop := len(sp.Children)
+// segmentRank is where table loop sp places a segment with the given ID
+// and element values (value(i, j) is component j of element i): the index
+// of the first position whose key codes (REF01, DTP01...) it has, else the
+// first with its ID, else, for an ID the loop does not have, that of the
+// loop's first child loop (after its own segments).
+func segmentRank(sp *spec.Loop, id string, value func(i, j int) string) int {
+	byID, firstLoop := -1, len(sp.Children)
 	for k, n := range sp.Children {
-		if n.Segment != nil && n.Segment.ID == id {
-			return k
-		}
 		if n.Loop != nil && firstLoop == len(sp.Children) {
 			firstLoop = k
 		}
+		if n.Segment == nil || n.Segment.ID != id {
+			continue
+		}
+		if keysMatch(n.Segment, value) {
+			return k
+		}
+		if byID < 0 {
+			byID = k
+		}
+	}
+	if byID >= 0 {
+		return byID
 	}
 	return firstLoop
+}
+
+func keysMatch(sp *spec.Segment, value func(i, j int) string) bool {
+	for _, k := range sp.Keys() {
+		if k.IsComposite() {
+			for _, c := range k.Components {
+				if c.Key && len(c.Codes) > 0 && !slices.Contains(c.Codes, value(k.Pos, c.Pos)) {
+					return false
+				}
+			}
+			continue
+		}
+		if len(k.Codes) > 0 && !slices.Contains(k.Codes, value(k.Pos, 1)) {
+			return false
+		}
+	}
+	return true
+}
+
+// segValue returns the component getter of a read segment.
+func segValue(s *x12.Segment) func(i, j int) string {
+	return func(i, j int) string { return string(s.Component(i, j)) }
+}
+
+// value returns component j of element i of a segment to write.
+func (s *wseg) value(i, j int) string {
+	if s.raw != "" {
+		return string(x12.ParseSegment([]byte(s.raw), x12.DefaultDelimiters).Component(i, j))
+	}
+	if i < 1 || i > len(s.el) || len(s.el[i-1]) == 0 || j < 1 || j > len(s.el[i-1][0]) {
+		return ""
+	}
+	return s.el[i-1][0][j-1]
 }
 
 // ordered returns l's segments in the order emit writes them: stably
@@ -922,7 +974,7 @@ func ordered(l *validate.Loop) []*x12.Segment {
 	rank := make([]int, len(l.Segments))
 	sorted := true
 	for i, s := range l.Segments {
-		rank[i] = segmentRank(l.Spec, s.ID)
+		rank[i] = segmentRank(l.Spec, s.ID, segValue(s))
 		if i > 0 && rank[i] < rank[i-1] {
 			sorted = false
 		}

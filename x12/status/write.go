@@ -50,7 +50,7 @@ type builder struct {
 
 func (b *builder) fail(format string, args ...any) {
 	if b.err == nil {
-		b.err = fmt.Errorf("status: "+format, args...)
+		b.err = fmt.Errorf("status: "+format+": %w", append(args, ErrGuide)...)
 	}
 }
 
