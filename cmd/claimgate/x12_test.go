@@ -116,7 +116,7 @@ func TestX12ValidateSamples(t *testing.T) {
 	lines := strings.Split(out, "\n")
 	want := []string{
 		bad + `:segment 1 (ISA) element ISA11: ISA11 repetition separator "U" is not a usable delimiter`,
-		bad + `:segment 11 (N4) loop 2010AA: required segment N4 "Billing Provider City, State, ZIP Code" is missing`,
+		bad + `:segment 11 (N4) loop 2010AA: required segment N4 "Billing Provider City, State, ZIP Code" is missing before REF`,
 		bad + `:segment 12 (N4) loop 2010AA: segment N4 is out of order: it belongs earlier in loop 2010AA`,
 	}
 	if code != 1 || len(lines) < 3 {

@@ -134,13 +134,13 @@ func TestTransaction837P(t *testing.T) {
 			[]short{{10, "SBR", "2010AA", "", "2", "segment SBR*P is not expected here"}}},
 		{"out of order", map[string]string{"10": "N4*MIAMI*FL*331110000", "11": "N3*234 SEAWAY ST"},
 			[]short{
-				{10, "N3", "2010AA", "", "3", `required segment N3 "Billing Provider Address" is missing`},
+				{10, "N3", "2010AA", "", "3", `required segment N3 "Billing Provider Address" is missing before N4`},
 				{11, "N3", "2010AA", "", "7", "segment N3 is out of order: it belongs earlier in loop 2010AA"},
 			}},
 		{"missing required segment", map[string]string{"10": ""},
-			[]short{{10, "N3", "2010AA", "", "3", `required segment N3 "Billing Provider Address" is missing`}}},
+			[]short{{10, "N3", "2010AA", "", "3", `required segment N3 "Billing Provider Address" is missing before N4`}}},
 		{"missing required loop", map[string]string{"7": ""},
-			[]short{{7, "NM1", "ST", "", "3", `required loop 1000B "Receiver Name" is missing`}}},
+			[]short{{7, "NM1", "ST", "", "3", `required loop 1000B "Receiver Name" is missing before HL`}}},
 		{"segment over max use", map[string]string{"6+": "PER*IC*JERRY*TE*3055552222~PER*IC*JERRY*TE*3055552222"},
 			[]short{{8, "PER", "1000A", "", "5", `PER "Submitter EDI Contact Information" occurs 3 times, at most 2`}}},
 		{"loop over max", map[string]string{"9": "NM1*85*2*BEN KILDARE SERVICE*****XX*1912301953~N3*1 A ST~N4*MIAMI*FL*331110000~REF*EI*587654321~NM1*85*2*X*****XX*1912301953"},
@@ -272,9 +272,9 @@ func TestInvalidSamples(t *testing.T) {
 		want short // the first finding of the table (not of a rule) at Pos
 	}{
 		{"ims-x12_bad_valid_code.txt", short{9, "NM1", "2010AA", "NM101", "7", `code "117" not allowed; want 85`}},
-		{"ims-x12_loop_errors3_missing_loops.txt", short{9, "NM1", "2000A", "", "3", `required loop 2010AA "Billing Provider Name" is missing`}},
+		{"ims-x12_loop_errors3_missing_loops.txt", short{9, "NM1", "2000A", "", "3", `required loop 2010AA "Billing Provider Name" is missing before NM1`}},
 		{"ims-x12_missing_elements.txt", short{7, "NM1", "1000B", "NM102", "1", `required "Entity Type Qualifier" is missing`}},
-		{"ims-x12_segments_out_of_order.txt", short{11, "N4", "2010AA", "", "3", `required segment N4 "Billing Provider City, State, ZIP Code" is missing`}},
+		{"ims-x12_segments_out_of_order.txt", short{11, "N4", "2010AA", "", "3", `required segment N4 "Billing Provider City, State, ZIP Code" is missing before REF`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -431,7 +431,7 @@ func TestNoSE(t *testing.T) {
 	_, got := Transaction(readSet(t, text))
 	want := []short{
 		{3, "ST", "ST", "", "2", "transaction set 0001 has no SE before segment 13 (GE)"},
-		{12, "HL", "2000A", "", "3", `required loop 2000B "Subscriber Hierarchical Level" is missing`},
+		{12, "HL", "2000A", "", "3", `required loop 2000B "Subscriber Hierarchical Level" is missing after REF, where the set ends`},
 	}
 	if diff := cmp.Diff(want, shorten(got, func(f Finding) bool { return f.Rule == "" })); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)

@@ -135,7 +135,7 @@ func (w *Walker) find(s *x12.Segment, strict bool) bool {
 			if it.id == s.ID {
 				if strict && keysMatch(it.trigger(), s) || !strict && (it.max == spec.Unbounded || f.counts[i] < it.max) {
 					w.dropGroup(f, i)
-					w.flushMissing(s)
+					w.flushMissing(s, false)
 					w.enter(d, i, s)
 					return true
 				}
@@ -270,14 +270,21 @@ func (w *Walker) counts(n int) []int {
 }
 
 // flushMissing reports the required segments and loops passed over on the
-// way to s.
-func (w *Walker) flushMissing(s *x12.Segment) {
+// way to s, or after s when the set ends there.
+func (w *Walker) flushMissing(s *x12.Segment, atEnd bool) {
+	if len(w.miss) == 0 {
+		return
+	}
+	where := "before " + s.ID
+	if atEnd {
+		where = "after " + s.ID + ", where the set ends"
+	}
 	for _, m := range w.miss {
 		var msg string
 		if m.it.loop != nil {
-			msg = fmt.Sprintf("required loop %s %q is missing", m.it.loop.id, m.it.name)
+			msg = fmt.Sprintf("required loop %s %q is missing %s", m.it.loop.id, m.it.name, where)
 		} else {
-			msg = fmt.Sprintf("required segment %s %q is missing", m.it.id, m.it.name)
+			msg = fmt.Sprintf("required segment %s %q is missing %s", m.it.id, m.it.name, where)
 		}
 		f := segFinding(s, m.node, Error, CodeMissingSegment, msg)
 		f.SegmentID = m.it.id
@@ -348,7 +355,7 @@ func (w *Walker) End() (*Loop, []Finding) {
 				}
 			}
 		}
-		w.flushMissing(w.last)
+		w.flushMissing(w.last, true)
 		w.done = true
 	}
 	if w.dropped > 0 && w.last != nil {
