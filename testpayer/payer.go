@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"sync"
 	"time"
@@ -17,7 +18,7 @@ import (
 // File is one file the payer sends back: an acknowledgment, a 277CA, an
 // 835, or the answer to a 270, 276 or 278.
 type File struct {
-	Name string // unique, such as "835-ACME1-000000007.x12"
+	Name string // unique, as the mailbox names files: "TESTCH_835_000000007_20260315T000000Z.x12"
 	Kind string // 999, 277CA, 835, 271, 277, 278
 	Data []byte
 }
@@ -176,11 +177,7 @@ func (p *Payer) handle(ctx context.Context, file []byte, received time.Time) ([]
 	}
 	fitLoopIDs(ic)
 	var buf bytes.Buffer
-	d := ic.Header.Delims
-	if d.Valid() != nil {
-		d = x12.DefaultDelimiters
-	}
-	xw := x12.NewWriter(&buf, d)
+	xw := x12Writer(&buf, ic)
 	if err := ack.Write(xw, ic); err != nil {
 		return nil, fmt.Errorf("write 999: %w", err)
 	}
@@ -191,7 +188,7 @@ func (p *Payer) handle(ctx context.Context, file []byte, received time.Time) ([]
 	if len(ic.Groups) == 0 {
 		kind = "TA1"
 	}
-	out := []File{{Name: fileName(kind, "", ctl), Kind: kind, Data: buf.Bytes()}}
+	out := []File{{Name: p.fileName(kind, ctl, received), Kind: kind, Data: buf.Bytes()}}
 
 	accepted := map[string]bool{}
 	for _, g := range ic.Groups {
@@ -245,7 +242,7 @@ func (p *Payer) handle(ctx context.Context, file []byte, received time.Time) ([]
 		if err != nil {
 			continue // nothing the 999 accepted was a request we can answer
 		}
-		out = append(out, File{Name: fileName(k.kind, "", p.control), Kind: k.kind, Data: data})
+		out = append(out, File{Name: p.fileName(k.kind, p.control, received), Kind: k.kind, Data: data})
 	}
 	return out, nil
 }
@@ -310,14 +307,13 @@ func (p *Payer) receive837(t *claim.Transaction, received time.Time) (File, erro
 	if err != nil {
 		return File{}, err
 	}
-	return File{Name: fileName("277CA", "", ctl), Kind: "277CA", Data: data}, nil
+	return File{Name: p.fileName("277CA", ctl, received), Kind: "277CA", Data: data}, nil
 }
 
-func fileName(kind, payer string, ctl int) string {
-	if payer != "" {
-		return fmt.Sprintf("%s-%s-%09d.x12", kind, payer, ctl)
-	}
-	return fmt.Sprintf("%s-%09d.x12", kind, ctl)
+// fileName names an answer as the practice's mailbox names files:
+// <clearinghouse>_<kind>_<ISA13>_<time>.x12.
+func (p *Payer) fileName(kind string, ctl int, now time.Time) string {
+	return fmt.Sprintf("%s_%s_%09d_%s.x12", p.cfg.Clearinghouse.ID, kind, ctl, now.UTC().Format("20060102T150405Z"))
 }
 
 // fitLoopIDs shortens the loop IDs of ic's IK3 and CTX segments to the
@@ -368,3 +364,16 @@ func cleanEntity(e claim.Entity) claim.Entity {
 	}
 	return e
 }
+
+// x12Writer returns a writer for acknowledgment ic, in the delimiters of
+// the file it answers when they are usable.
+func x12Writer(w io.Writer, ic *ack.Interchange) *x12.Writer {
+	d := ic.Header.Delims
+	if d.Valid() != nil {
+		d = x12.DefaultDelimiters
+	}
+	return x12.NewWriter(w, d)
+}
+
+// Now returns the payer's clock reading.
+func (p *Payer) Now() time.Time { return p.now().UTC() }

@@ -55,7 +55,7 @@ func (p *Payer) Advance(ctx context.Context, now time.Time) ([]File, error) {
 		for _, d := range batches[k] {
 			d.released = true
 		}
-		out = append(out, File{Name: fileName("835", k.payer, ctl), Kind: "835", Data: data})
+		out = append(out, File{Name: p.fileName("835", ctl, k.date), Kind: "835", Data: data})
 	}
 	p.pending = keep
 	return out, nil
