@@ -263,3 +263,7 @@ func (c *Config) payer(id string) *PayerConfig {
 	}
 	return &c.Payers[i]
 }
+
+// DefaultConfigJSON returns the built-in configuration file, to start a
+// configuration of one's own from.
+func DefaultConfigJSON() []byte { return bytes.Clone(defaultConfig) }

@@ -69,11 +69,25 @@ func (p *Payer) RealTime() *clearinghouse.InProcess {
 // package clearinghouse): it takes the files the practice writes to
 // outbound/, answers into inbound/, where the practice polls, and releases
 // due payments there too.
+//
+// The payer's state lives in memory, but it is a function of what it was
+// given: Mailbox keeps a journal (JournalFile in PickedDir) of every file it
+// answered and every payment release, with the payer's clock at the time,
+// and the first Poll of a new Mailbox replays it through the fresh Payer
+// (discarding the answers, already written), so that a restarted payer
+// remembers its members' accumulators, its authorizations and the claims
+// it owes payment for.
 type Mailbox struct {
 	Payer *Payer
 	Root  string
 	Log   *slog.Logger // nil: slog.Default()
+
+	replayed bool
+	last     time.Time // the latest time in the journal
 }
+
+// JournalFile is the name of the mailbox journal in PickedDir.
+const JournalFile = "journal.log"
 
 // PollResult counts what one Poll did.
 type PollResult struct {
@@ -97,6 +111,12 @@ func (m *Mailbox) Poll(ctx context.Context) (PollResult, error) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return res, fmt.Errorf("payer mailbox: %w", err)
 		}
+	}
+	if !m.replayed {
+		if err := m.replay(ctx); err != nil {
+			return res, err
+		}
+		m.replayed = true
 	}
 	entries, err := os.ReadDir(out)
 	if err != nil {
@@ -127,7 +147,8 @@ func (m *Mailbox) Poll(ctx context.Context) (PollResult, error) {
 			return res, fmt.Errorf("payer mailbox: %w", err)
 		}
 		res.Read++
-		files, err := m.Payer.HandleBatch(ctx, data)
+		at := m.clock()
+		files, err := m.Payer.handleAt(ctx, data, at)
 		if err != nil {
 			res.Refused++
 			log.Warn("test payer refused a file", "file", name, "err", err)
@@ -141,18 +162,101 @@ func (m *Mailbox) Poll(ctx context.Context) (PollResult, error) {
 		if err != nil {
 			return res, err
 		}
+		if err := m.journal("file", at, name); err != nil {
+			return res, err
+		}
 		log.Info("test payer answered a file", "file", name, "answers", len(files))
 	}
-	files, err := m.Payer.Advance(ctx, m.Payer.Now())
+	at := m.clock()
+	files, err := m.Payer.Advance(ctx, at)
 	if err != nil {
 		return res, fmt.Errorf("payer mailbox: release payments: %w", err)
 	}
 	n, err := m.write(files)
 	res.Written += n
+	if err != nil {
+		return res, err
+	}
 	if len(files) > 0 {
+		if err := m.journal("advance", at, ""); err != nil {
+			return res, err
+		}
 		log.Info("test payer released payments", "files", len(files))
 	}
-	return res, err
+	return res, nil
+}
+
+// clock is the payer's clock, never earlier than the journal's last entry
+// (a restarted payer's clock may start behind a fast one's).
+func (m *Mailbox) clock() time.Time {
+	t := m.Payer.Now()
+	if t.Before(m.last) {
+		t = m.last
+	}
+	m.last = t
+	return t
+}
+
+func (m *Mailbox) journal(what string, at time.Time, name string) error {
+	f, err := os.OpenFile(filepath.Join(m.Root, PickedDir, JournalFile), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("payer mailbox: journal: %w", err)
+	}
+	_, err = fmt.Fprintf(f, "%s\t%s\t%s\n", what, at.UTC().Format(time.RFC3339Nano), name)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("payer mailbox: journal: %w", err)
+	}
+	return nil
+}
+
+// replay runs the journal through the payer, discarding the answers.
+func (m *Mailbox) replay(ctx context.Context) error {
+	data, err := os.ReadFile(filepath.Join(m.Root, PickedDir, JournalFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("payer mailbox: journal: %w", err)
+	}
+	for i, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		if line == "" {
+			continue
+		}
+		parts := strings.Split(line, "\t")
+		if len(parts) != 3 {
+			return fmt.Errorf("payer mailbox: journal line %d: malformed", i+1)
+		}
+		at, err := time.Parse(time.RFC3339Nano, parts[1])
+		if err != nil {
+			return fmt.Errorf("payer mailbox: journal line %d: %w", i+1, err)
+		}
+		switch parts[0] {
+		case "file":
+			file, err := os.ReadFile(filepath.Join(m.Root, PickedDir, parts[2]))
+			if err != nil {
+				return fmt.Errorf("payer mailbox: journal line %d: %w", i+1, err)
+			}
+			if _, err := m.Payer.handleAt(ctx, file, at); err != nil {
+				return fmt.Errorf("payer mailbox: journal line %d: replay %s: %w", i+1, parts[2], err)
+			}
+		case "advance":
+			if _, err := m.Payer.Advance(ctx, at); err != nil {
+				return fmt.Errorf("payer mailbox: journal line %d: %w", i+1, err)
+			}
+		default:
+			return fmt.Errorf("payer mailbox: journal line %d: unknown entry %q", i+1, parts[0])
+		}
+		if at.After(m.last) {
+			m.last = at
+		}
+	}
+	return nil
 }
 
 // Run polls every interval until ctx is done.

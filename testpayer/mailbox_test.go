@@ -77,9 +77,19 @@ func TestMailbox(t *testing.T) {
 		t.Errorf("refused file has no reason: %v", err)
 	}
 
+	// A restarted payer (new state, same mailbox) replays its journal:
+	// it still owes the claim's payment and goes on numbering.
 	now = now.AddDate(0, 0, 14)
+	p2, err := New(testConfig(), Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = &Mailbox{Payer: p2, Root: root, Log: slog.New(slog.DiscardHandler)}
 	if res, err = m.Poll(context.Background()); err != nil || res.Written != 1 {
-		t.Fatalf("poll after days-to-pay: %+v, %v", res, err)
+		t.Fatalf("restarted payer's poll after days-to-pay: %+v, %v", res, err)
+	}
+	if matches, _ := filepath.Glob(filepath.Join(in, "TESTCH_835_000000003_*.x12")); len(matches) != 1 {
+		t.Errorf("835 files with ISA13 3: %v, want one", matches)
 	}
 	if diff := cmp.Diff([]string{"277CA", "835", "999"}, listKinds(t, in)); diff != "" {
 		t.Errorf("inbound after payment (-want +got):\n%s", diff)

@@ -165,6 +165,13 @@ func (p *Payer) HandleBatch(ctx context.Context, file []byte) ([]File, error) {
 	return p.handle(ctx, file, p.now().UTC())
 }
 
+// handleAt is HandleBatch with the file received at received.
+func (p *Payer) handleAt(ctx context.Context, file []byte, received time.Time) ([]File, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.handle(ctx, file, received.UTC())
+}
+
 func (p *Payer) handle(ctx context.Context, file []byte, received time.Time) ([]File, error) {
 	if onlyAcks(file) {
 		return nil, nil // the practice's 999s and TA1s for what we sent: nothing to answer
