@@ -309,7 +309,7 @@ func (p *plan) adjudicate(s *submission, received time.Time, seed uint64) *Decis
 		claimDenied = true
 	}
 	if !claimDenied && !s.billingPerson && !hasRendering(c) {
-		denyAll("CO", "16", "billing provider is an organization and the claim names no rendering provider (2310B)", "N290")
+		denyAll("CO", "16", "billing provider is an organization and the claim names no rendering (or attending) provider", "N290")
 		claimDenied = true
 	}
 	if claimDenied {
@@ -521,17 +521,21 @@ func (p *plan) fee(l *claim.Line) (int64, bool) {
 	return 0, false
 }
 
+// hasRendering reports whether the claim names who performed the service:
+// a rendering provider (837P 2310B/2420A) or an attending or operating
+// provider (837I).
 func hasRendering(c *claim.Claim) bool {
-	for _, pr := range c.Providers {
-		if pr.Role == "82" && pr.ID != "" {
-			return true
-		}
+	named := func(ps []claim.Party) bool {
+		return slices.ContainsFunc(ps, func(p claim.Party) bool {
+			return (p.Role == "82" || p.Role == "71" || p.Role == "72") && p.ID != ""
+		})
+	}
+	if named(c.Providers) {
+		return true
 	}
 	for _, l := range c.Lines {
-		for _, pr := range l.Providers {
-			if pr.Role == "82" && pr.ID != "" {
-				return true
-			}
+		if named(l.Providers) {
+			return true
 		}
 	}
 	return false
@@ -620,4 +624,33 @@ func filingIndicator(sbr09, planName string) string {
 		}
 	}
 	return "15"
+}
+
+// Explain returns the decision as lines a person can read: the claim's
+// outcome, then every line with its adjustments and their reasons.
+func (d *Decision) Explain() []string {
+	out := []string{fmt.Sprintf("claim %s (%s): status %s, charged %s, paid %s, patient responsibility %s",
+		d.ClaimID, d.PayerClaimID, d.Status, signedMoney(d.Charge), signedMoney(d.Paid), signedMoney(d.PatientResponsibility()))}
+	out = append(out, d.Notes...)
+	for _, l := range d.Lines {
+		code := l.Procedure.Code
+		if code == "" {
+			code = "rev " + l.RevenueCode
+		}
+		out = append(out, fmt.Sprintf("  line %d %s: charged %s, allowed %s, paid %s", l.Number, code, signedMoney(l.Charge), signedMoney(l.Allowed), signedMoney(l.Paid)))
+		for _, a := range l.Adjustments {
+			out = append(out, fmt.Sprintf("    %s-%s %s: %s", a.Group, a.Reason, signedMoney(a.Amount), a.Why))
+		}
+		for _, r := range l.Remarks {
+			out = append(out, "    remark "+r)
+		}
+	}
+	return out
+}
+
+func signedMoney(cents int64) string {
+	if cents < 0 {
+		return "-" + money(-cents)
+	}
+	return money(cents)
 }

@@ -180,3 +180,21 @@ func TestDenials(t *testing.T) {
 		})
 	}
 }
+
+func TestExplain(t *testing.T) {
+	p, _, _ := run(t, testConfig(), "2026-03-01", ana("X1", line{code: "99213", dos: "2026-02-20", cents: 15000}))
+	ds := p.Decisions()
+	if len(ds) != 1 {
+		t.Fatalf("%d decisions", len(ds))
+	}
+	want := []string{
+		"claim X1 (ACME12603010001): status 1, charged $150.00, paid $0.00, patient responsibility $92.50",
+		"  line 1 99213: charged $150.00, allowed $92.50, paid $0.00",
+		"    CO-45 $57.50: charge exceeds the fee schedule: 99213 allowed $92.50 x 1 units",
+		"    PR-3 $25.00: copay $25.00 per visit",
+		"    PR-1 $67.50: deductible: $100.00 of $100.00 remained",
+	}
+	if diff := cmp.Diff(want, ds[0].Explain()); diff != "" {
+		t.Errorf("Explain (-want +got):\n%s", diff)
+	}
+}
