@@ -23,7 +23,7 @@ type TransactionSet struct {
 type SetReader struct {
 	r       *Reader
 	env     Checker
-	pending *Segment // a segment already checked that starts the next set
+	pending *Segment // a segment already checked that ended a set without SE
 	done    bool
 	arena   arena
 }
