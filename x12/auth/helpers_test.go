@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -155,6 +156,25 @@ func noFindings(t *testing.T, name string, data []byte) {
 	for _, e := range env {
 		t.Errorf("%s: envelope: %v", name, e)
 	}
+}
+
+// findings returns the error findings of every set in data by position in
+// its set, code and message.
+func findings(t *testing.T, data []byte) []string {
+	t.Helper()
+	var out []string
+	_, err := validate.Stream(bytes.NewReader(data), func(r *validate.SetResult) error {
+		for _, f := range r.Findings {
+			if f.Severity == validate.Error {
+				out = append(out, fmt.Sprintf("%d %s %s", f.SetPos, f.Code, f.Msg))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // testEnvelope is a made-up envelope for synthetic transactions.

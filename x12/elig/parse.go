@@ -367,6 +367,9 @@ func (p *parser) inquiry(l *validate.Loop) ServiceInquiry {
 func pointers(s *x12.Segment, i int) []string {
 	var out []string
 	n := s.Components(i)
+	for n > 0 && len(s.Component(i, n)) == 0 {
+		n-- // trailing empty components are not written back
+	}
 	for j := 1; j <= n; j++ {
 		out = append(out, comp(s, i, j))
 	}

@@ -428,6 +428,9 @@ func procedure(s *x12.Segment, i int) *Procedure {
 // repeated returns the repetitions of element i.
 func repeated(s *x12.Segment, i int) []string {
 	n := s.Repetitions(i)
+	for n > 0 && len(s.Repetition(i, n)) == 0 {
+		n-- // trailing empty repetitions are not written back
+	}
 	if n == 0 {
 		return nil
 	}
