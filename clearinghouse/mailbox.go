@@ -403,6 +403,8 @@ func (m *Mailbox) PollPartner(ctx context.Context, p Partner, h Handler) (PollRe
 	if err != nil {
 		return res, fmt.Errorf("mailbox: %w", err)
 	}
+	m.removeStale(&p)
+	var errs []error
 	for _, e := range entries {
 		if err := ctx.Err(); err != nil {
 			return res, err
@@ -420,10 +422,34 @@ func (m *Mailbox) PollPartner(ctx context.Context, p Partner, h Handler) (PollRe
 		r, err := m.pollFile(ctx, &p, e.Name(), h)
 		res.add(r)
 		if err != nil {
-			return res, fmt.Errorf("inbound file %s: %w", e.Name(), err)
+			// One unreadable file does not hold up the others; it is tried
+			// again at the next poll.
+			errs = append(errs, fmt.Errorf("inbound file %s: %w", e.Name(), err))
+			if len(errs) >= 3 {
+				break // more likely the database or the disk than the files
+			}
 		}
 	}
-	return res, nil
+	return res, errors.Join(errs...)
+}
+
+// staleAge is the age past which a temporary file of ours is debris of a
+// process that died while writing it.
+const staleAge = time.Hour
+
+// removeStale removes the temporary files (".name.tmp-*") that writers
+// killed mid-write left in p's outbound, archive and quarantine folders.
+func (m *Mailbox) removeStale(p *Partner) {
+	for _, d := range []string{OutboundDir, ArchiveDir, QuarantineDir} {
+		matches, _ := filepath.Glob(filepath.Join(p.Mailbox, d, ".*.tmp-*"))
+		for _, f := range matches {
+			if info, err := os.Lstat(f); err == nil && info.Mode().IsRegular() && time.Since(info.ModTime()) > staleAge {
+				if err := os.Remove(f); err == nil {
+					m.log().Info("mailbox: removed a stale temporary file", "partner_id", p.ID, "file", filepath.Base(f))
+				}
+			}
+		}
+	}
 }
 
 // inProgress reports whether name is a file still being uploaded (or one

@@ -569,3 +569,74 @@ func TestTwoPollers(t *testing.T) {
 		})
 	}
 }
+
+// TestPollOverTime covers what happens across polls: a new file under the
+// name of one archived before, a file still being written in place, a
+// temporary file left by a writer that died, and a Router without a
+// handler for a kind.
+func TestPollOverTime(t *testing.T) {
+	ctx := context.Background()
+	s := openSQLite(t, filepath.Join(t.TempDir(), "claimgate.db"))
+	root := t.TempDir()
+	p, _ := setup(t, s, root)
+	now := t0
+	m := mailbox(s)
+	m.Now = func() time.Time { return now }
+	m.MinAge = 10 * time.Second
+	src := sample(t, "835", "lfh-managed-care.835")
+	var got []string
+	router := clearinghouse.Router{clearinghouse.Remittance: func(_ context.Context, in *clearinghouse.Inbound) error {
+		got = append(got, fmt.Sprintf("%s#%d", in.File.Name, in.File.ID))
+		return nil
+	}}
+	stale := filepath.Join(root, clearinghouse.OutboundDir, ".x.tmp-123")
+	must(t, os.WriteFile(stale, nil, 0o600))
+	must(t, os.Chtimes(stale, time.Now().Add(-2*time.Hour), time.Now().Add(-2*time.Hour)))
+	fresh := filepath.Join(root, clearinghouse.OutboundDir, ".y.tmp-456")
+	must(t, os.WriteFile(fresh, nil, 0o600))
+
+	// The partner's 999 for an 835 we sent it (to have one addressed to us).
+	ours := bundle(t, x12.InterchangeHeader{SenderQualifier: p.OurQualifier, SenderID: p.OurID, ReceiverQualifier: p.TheirQualifier,
+		ReceiverID: p.TheirID, ControlNumber: "3", Usage: p.Usage}, p.OurAppCode, p.TheirAppCode, src)
+	steps := []struct {
+		name  string
+		drop  map[string][]byte
+		ahead time.Duration // how far the mailbox clock is ahead of the files' modification times
+		want  clearinghouse.PollResult
+		calls []string
+	}{
+		{"young file", map[string][]byte{"era.835": fromPartner(t, p, 1, src)}, 0, clearinghouse.PollResult{Skipped: 1}, nil},
+		{"settled", nil, time.Minute, clearinghouse.PollResult{Done: 1}, []string{"era.835#1"}},
+		{"same name, new content", map[string][]byte{"era.835": fromPartner(t, p, 2, src)}, time.Minute,
+			clearinghouse.PollResult{Done: 1}, []string{"era.835#1", "era.835#2"}},
+		{"a kind nobody imports", map[string][]byte{"ack.999": ack999(t, ours)}, time.Minute,
+			clearinghouse.PollResult{Quarantined: 1}, []string{"era.835#1", "era.835#2"}},
+	}
+	for _, st := range steps {
+		for name, data := range st.drop {
+			drop(t, root, name, data)
+		}
+		now = time.Now().Add(st.ahead)
+		res, err := m.Poll(ctx, router.Handle)
+		must(t, err)
+		if res != st.want {
+			t.Errorf("%s: Poll = %+v, want %+v", st.name, res, st.want)
+		}
+		if d := cmp.Diff(st.calls, got); d != "" {
+			t.Errorf("%s: handled (-want +got):\n%s", st.name, d)
+		}
+	}
+	if d := cmp.Diff([]string{"era.835", "era.835.2"}, names(t, root, clearinghouse.ArchiveDir)); d != "" {
+		t.Errorf("archive (-want +got):\n%s", d)
+	}
+	b, err := os.ReadFile(filepath.Join(root, clearinghouse.QuarantineDir, "ack.999.reason"))
+	if err != nil || !strings.Contains(string(b), "claimgate does not import 999 files") {
+		t.Errorf("ack.999.reason = %q, %v", b, err)
+	}
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stale temporary file still there: %v", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("fresh temporary file removed: %v", err)
+	}
+}

@@ -59,10 +59,10 @@ func TestPartnerAndMailbox(t *testing.T) {
 		if st.name == "poll" {
 			for name, sample := range map[string]string{"era.835": "lfh-cob-contractural-adjustment.835", "bad-date.835": "lfh-managed-care.835"} {
 				era, err := os.ReadFile(testshared.Path(t, "testdata", "x12", "835", sample))
-				must(t, err)
-				must(t, os.WriteFile(filepath.Join(mb, "inbound", name), era, 0o600))
+				mustDo(t, err)
+				mustDo(t, os.WriteFile(filepath.Join(mb, "inbound", name), era, 0o600))
 			}
-			must(t, os.WriteFile(filepath.Join(mb, "inbound", "note.txt"), []byte("call me"), 0o600))
+			mustDo(t, os.WriteFile(filepath.Join(mb, "inbound", "note.txt"), []byte("call me"), 0o600))
 		}
 		code, out, errs := runCmd(t, st.stdin, st.args...)
 		words := strings.Join(strings.Fields(out), " ")
@@ -86,7 +86,7 @@ func TestPartnerAndMailbox(t *testing.T) {
 	}
 }
 
-func must(t *testing.T, err error) {
+func mustDo(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
