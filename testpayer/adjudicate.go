@@ -251,7 +251,7 @@ func (p *plan) adjudicate(s *submission, received time.Time, seed uint64) *Decis
 		PayerID: p.cfg.ID, ClaimID: clean(c.PatientControlNumber), Status: "1", Frequency: c.Frequency,
 		PayerClaimID: fmt.Sprintf("%s%s%04d", p.cfg.ID, received.Format("060102"), p.seq),
 		Filing:       s.filing, Facility: c.FacilityCode, BillingNPI: s.billingNPI, BillingName: s.billingName,
-		MemberID: s.memberID, Received: received, PayDate: received.AddDate(0, 0, p.cfg.DaysToPay),
+		MemberID: s.memberID, Received: received, PayDate: p.payDate(received),
 		Charge: c.TotalCharge, signature: signature(s), sequence: p.seq, interchange: s.interchange,
 	}
 	if m := p.members[s.memberID]; m != nil {
@@ -461,7 +461,7 @@ func (p *plan) reverse(orig *Decision, received time.Time, why string) *Decision
 	}
 	r := *orig
 	r.Status, r.Charge, r.Paid = "22", -orig.Charge, -orig.Paid
-	r.Received, r.PayDate = received, received.AddDate(0, 0, p.cfg.DaysToPay)
+	r.Received, r.PayDate = received, p.payDate(received)
 	r.Notes = []string{why}
 	r.Reversed, r.released, r.reversalOf = false, false, orig
 	r.Lines = nil
@@ -653,4 +653,11 @@ func signedMoney(cents int64) string {
 		return "-" + money(-cents)
 	}
 	return money(cents)
+}
+
+// payDate is the day a claim received at received is paid: days-to-pay
+// days later, at midnight, so that the claims of one day are paid together.
+func (p *plan) payDate(received time.Time) time.Time {
+	y, m, d := received.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).AddDate(0, 0, p.cfg.DaysToPay)
 }

@@ -267,7 +267,7 @@ func (p *Payer) write277CA(t *claim.Transaction, acks []ClaimAck, now time.Time,
 			}
 			w.seg("NM1", "QC", "1", last, pt.First, pt.Middle, "", pt.Suffix, idq, id)
 			w.seg("TRN", "2", a.ClaimID)
-			w.composite("STC", stc(a.Category, a.Code, a.Entity), []string{date}, []string{"WQ"}, []string{x12.FormatAmount(a.Charge)})
+			w.composite("STC", stc(a.Category, a.Code, a.Entity), []string{date}, []string{action(a.Accepted)}, []string{x12.FormatAmount(a.Charge)})
 			if a.PayerClaimID != "" {
 				w.seg("REF", "1K", a.PayerClaimID)
 			}
@@ -339,4 +339,12 @@ func (w *segWriter) composite(id string, els ...[]string) {
 		}
 	}
 	w.do(func() error { return w.xw.WriteComposite(id, els...) })
+}
+
+// action is STC03 of a 277CA claim status: WQ accepted, U rejected.
+func action(accepted bool) string {
+	if accepted {
+		return "WQ"
+	}
+	return "U"
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/claimgate/claimgate/x12"
 	"github.com/claimgate/claimgate/x12/ack"
 	"github.com/claimgate/claimgate/x12/remit"
+	"github.com/claimgate/claimgate/x12/status"
 )
 
 func ana(id string, lines ...line) claimSpec {
@@ -291,6 +292,20 @@ func Test277CA(t *testing.T) {
 			p, first, paid := run(t, testConfig(), "2026-03-01", tt.spec)
 			if got := stcFor(t, first, tt.spec.id); got != tt.want {
 				t.Errorf("277CA STC01 = %q, want %q", got, tt.want)
+			}
+			// What the practice reads back with our 277CA model.
+			for _, f := range first {
+				if f.Kind != "277CA" {
+					continue
+				}
+				ts, err := status.Read(bytes.NewReader(f.Data))
+				if err != nil {
+					t.Fatalf("status.Read(277CA): %v", err)
+				}
+				c := ts[0].Sources[0].Receivers[0].Providers[0].Members[0].Claims[0]
+				if rejected, _ := c.Rejected(); rejected != (tt.want != "A2:20") {
+					t.Errorf("277CA read back: rejected %v for status %s", rejected, tt.want)
+				}
 			}
 			n := len(remits(t, paid))
 			if accepted := tt.want == "A2:20"; accepted != (n == 1) {

@@ -10,6 +10,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/claimgate/claimgate/x12"
+	"github.com/claimgate/claimgate/x12/auth"
+	"github.com/claimgate/claimgate/x12/status"
 )
 
 // wrap puts segments (X12 text with * and :) into one interchange.
@@ -81,6 +83,9 @@ func TestClaimStatus(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkValid(t, "277", out)
+		if _, err := status.Read(bytes.NewReader(out)); err != nil {
+			t.Errorf("status.Read(277): %v", err)
+		}
 		return statusOf(t, out)
 	}
 	var got [][2]string
@@ -156,6 +161,14 @@ func TestAuthorization(t *testing.T) {
 			checkValid(t, "278", out)
 			if got := hcr(t, out); got != tt.want {
 				t.Errorf("278 answer %q, want %q", got, tt.want)
+			}
+			// What the practice reads back with our 278 model.
+			ts, err := auth.Read(bytes.NewReader(out))
+			if err != nil {
+				t.Fatalf("auth.Read: %v", err)
+			}
+			if number, ok := ts[0].Authorization(); ok != (tt.want == "HCR A1") || ok && !strings.HasPrefix(number, "ACME1A") {
+				t.Errorf("278 read back: authorization %q, %v", number, ok)
 			}
 		})
 	}
