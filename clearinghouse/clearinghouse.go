@@ -234,8 +234,10 @@ type Store interface {
 	// RegisterInbound records a file seen in inbound/ by its partner, name,
 	// size and SHA-256 and returns its row. A file seen before (same partner,
 	// name and content) returns the existing row; new content is Received;
-	// content already recorded under another name is a new row with status
-	// Duplicate (and an event). Safe to call concurrently from many
+	// content received, processing or done under another name is a new row
+	// with status Duplicate (and an event); content only ever quarantined is
+	// Received again, so that a quarantined file can be retried under a new
+	// name. Safe to call concurrently from many
 	// processes for the same file.
 	RegisterInbound(ctx context.Context, f InboundFile) (InboundFile, error)
 	// ClaimInbound takes file id for processing under token until until: a

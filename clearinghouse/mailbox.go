@@ -667,7 +667,7 @@ func reasonText(p *Partner, f InboundFile) string {
 	fmt.Fprintf(&b, "file: %s\npartner: %s\nsize: %d\nsha256: %s\nkind: %s\ninbound file: %d\nwork item: %d\nquarantined: %s\n\n",
 		f.Name, p.ID, f.Size, f.SHA256, f.Kind, f.ID, f.WorkItemID, f.FinishedAt.UTC().Format(time.RFC3339))
 	b.WriteString(f.Reason)
-	b.WriteString("\n")
+	b.WriteString("\n\nTo process the file again once the cause is fixed, copy it into inbound/ under a new name.\n")
 	return b.String()
 }
 

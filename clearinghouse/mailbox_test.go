@@ -585,8 +585,12 @@ func TestPollOverTime(t *testing.T) {
 	m.MinAge = 10 * time.Second
 	src := sample(t, "835", "lfh-managed-care.835")
 	var got []string
+	refuse := true
 	router := clearinghouse.Router{clearinghouse.Remittance: func(_ context.Context, in *clearinghouse.Inbound) error {
 		got = append(got, fmt.Sprintf("%s#%d", in.File.Name, in.File.ID))
+		if refuse && strings.HasPrefix(in.File.Name, "refuse") {
+			return claimgate.Errorf(claimgate.Invalid, "unknown payer")
+		}
 		return nil
 	}}
 	stale := filepath.Join(root, clearinghouse.OutboundDir, ".x.tmp-123")
@@ -611,12 +615,18 @@ func TestPollOverTime(t *testing.T) {
 			clearinghouse.PollResult{Done: 1}, []string{"era.835#1", "era.835#2"}},
 		{"a kind nobody imports", map[string][]byte{"ack.999": ack999(t, ours)}, time.Minute,
 			clearinghouse.PollResult{Quarantined: 1}, []string{"era.835#1", "era.835#2"}},
+		{"refused", map[string][]byte{"refuse.835": fromPartner(t, p, 4, src)}, time.Minute,
+			clearinghouse.PollResult{Quarantined: 1}, []string{"era.835#1", "era.835#2", "refuse.835#4"}},
+		// Once the cause is fixed, the quarantined file is retried under a new name.
+		{"retried", map[string][]byte{"retry.835": fromPartner(t, p, 4, src)}, time.Minute,
+			clearinghouse.PollResult{Done: 1}, []string{"era.835#1", "era.835#2", "refuse.835#4", "retry.835#5"}},
 	}
 	for _, st := range steps {
 		for name, data := range st.drop {
 			drop(t, root, name, data)
 		}
 		now = time.Now().Add(st.ahead)
+		refuse = st.name != "retried"
 		res, err := m.Poll(ctx, router.Handle)
 		must(t, err)
 		if res != st.want {
@@ -626,7 +636,7 @@ func TestPollOverTime(t *testing.T) {
 			t.Errorf("%s: handled (-want +got):\n%s", st.name, d)
 		}
 	}
-	if d := cmp.Diff([]string{"era.835", "era.835.2"}, names(t, root, clearinghouse.ArchiveDir)); d != "" {
+	if d := cmp.Diff([]string{"era.835", "era.835.2", "retry.835"}, names(t, root, clearinghouse.ArchiveDir)); d != "" {
 		t.Errorf("archive (-want +got):\n%s", d)
 	}
 	b, err := os.ReadFile(filepath.Join(root, clearinghouse.QuarantineDir, "ack.999.reason"))

@@ -177,8 +177,9 @@ func (d inboundEvent) String() string {
 // RegisterInbound records f (its PartnerID, Name, Size, SHA256 and Kind) as
 // seen in inbound/ and returns its row: the existing one for the same
 // partner, name and content; else a new Received row; else, for content
-// already recorded under another name, a new Duplicate row with a
-// mailbox.file_duplicate event. The unique keys, not checks in Go, settle
+// being processed or processed under another name, a new Duplicate row with
+// a mailbox.file_duplicate event. Content quarantined under another name is
+// new: copying a quarantined file into inbound/ under a new name retries it. The unique keys, not checks in Go, settle
 // two processes registering one file at once: the loser's INSERT does
 // nothing and it reads the winner's row.
 func (s *Store) RegisterInbound(ctx context.Context, f clearinghouse.InboundFile) (clearinghouse.InboundFile, error) {
@@ -201,10 +202,10 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING ` +
 		if err == nil || !errors.Is(err, sql.ErrNoRows) {
 			return s.fail("inbound file", err)
 		}
-		// The content is known under another name.
+		// The content is being processed, or was, under another name.
 		var first int64
-		err = tx.QueryRowContext(ctx, `SELECT id FROM inbound_files WHERE partner_id = $1 AND sha256 = $2 AND status <> 'duplicate'`,
-			f.PartnerID, f.SHA256).Scan(&first)
+		err = tx.QueryRowContext(ctx, `SELECT id FROM inbound_files
+WHERE partner_id = $1 AND sha256 = $2 AND status IN ('received', 'processing', 'done')`, f.PartnerID, f.SHA256).Scan(&first)
 		if err != nil {
 			return s.fail("inbound file", err)
 		}

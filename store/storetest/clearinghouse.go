@@ -339,6 +339,18 @@ func testFinishInbound(t *testing.T, s claimgate.Store) {
 		q.Reason != "segment 3 (SE): element 1: wrong count\nmore" {
 		t.Errorf("FinishInbound(quarantined) = %+v", q)
 	}
+	// Its content under a new name is a retry, not a duplicate; and a copy
+	// of that is a duplicate of the retry.
+	retry, err := cs.RegisterInbound(ctx, clearinghouse.InboundFile{PartnerID: "A", Name: "b-retry.835", Size: 1, SHA256: "s2"})
+	must(t, err)
+	if retry.Status != clearinghouse.Received || retry.DuplicateOf != 0 {
+		t.Errorf("RegisterInbound(quarantined content, new name) = %+v, want received", retry)
+	}
+	copyOf, err := cs.RegisterInbound(ctx, clearinghouse.InboundFile{PartnerID: "A", Name: "b-copy.835", Size: 1, SHA256: "s2"})
+	must(t, err)
+	if copyOf.Status != clearinghouse.Duplicate || copyOf.DuplicateOf != retry.ID {
+		t.Errorf("RegisterInbound(copy of the retry) = %+v, want a duplicate of %d", copyOf, retry.ID)
+	}
 	open := items(t, s, claimgate.WorkFilter{Queue: clearinghouse.Queue, Status: claimgate.WorkOpen})
 	if len(open) != 1 || open[0].OwnerID != fx.carol.ID || open[0].CaseID != 0 {
 		t.Errorf("clearinghouse queue = %+v, want carol's item for the file", open)

@@ -61,6 +61,9 @@ CREATE TABLE inbound_files (
 	finished_at TEXT,
 	UNIQUE (partner_id, name, sha256)
 );
--- One processed row per content: a copy under another name is a duplicate.
-CREATE UNIQUE INDEX inbound_files_content ON inbound_files (partner_id, sha256) WHERE status <> 'duplicate';
+-- One row per content in processing or processed: a copy under another name
+-- is a duplicate. A quarantined file's content may come again under a new
+-- name (the way to retry it) and is then processed.
+CREATE UNIQUE INDEX inbound_files_content ON inbound_files (partner_id, sha256)
+	WHERE status IN ('received', 'processing', 'done');
 CREATE INDEX inbound_files_status ON inbound_files (status, id);
