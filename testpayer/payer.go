@@ -116,14 +116,24 @@ func (p *Payer) Authorize(payerID string, a Authorization) error {
 	return nil
 }
 
-// Decisions returns every claim decision the payers have made, reversals
-// included, in the order made.
+// Decisions returns a copy of every claim decision the payers have made,
+// reversals included, in the order made.
 func (p *Payer) Decisions() []*Decision {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var out []*Decision
 	for _, id := range p.payerIDs() {
-		out = append(out, p.plans[id].decisions...)
+		for _, d := range p.plans[id].decisions {
+			c := *d
+			c.Notes = slices.Clone(d.Notes)
+			c.Lines = slices.Clone(d.Lines)
+			for i := range c.Lines {
+				c.Lines[i].Adjustments = slices.Clone(c.Lines[i].Adjustments)
+				c.Lines[i].Remarks = slices.Clone(c.Lines[i].Remarks)
+			}
+			c.reversalOf = nil
+			out = append(out, &c)
+		}
 	}
 	slices.SortStableFunc(out, func(a, b *Decision) int { return a.Received.Compare(b.Received) })
 	return out
