@@ -16,7 +16,11 @@
 // Other, so that reading and writing loses nothing.
 package auth
 
-import "time"
+import (
+	"fmt"
+	"slices"
+	"time"
+)
 
 // Version is the implementation guide of the 278 (ST03, GS08).
 const Version = "005010X217"
@@ -311,4 +315,61 @@ func (e *Event) CertifiedPeriod() (from, to time.Time, ok bool) {
 		}
 	}
 	return issue, expire, !issue.IsZero() || !expire.IsZero()
+}
+
+// Reply returns the skeleton of the response to t, a 278 request: the
+// same UMO, requester, subscriber and dependent (names, birth dates, sexes
+// and relationships), the patient event and its services with their
+// reviews, dates, diagnoses, service lines and providers, each trace
+// number the requester assigned echoed as a referenced one (TRN01 2),
+// BHT03 echoed and BHT02 11. The caller adds the decisions (HCR, which
+// every service of a response needs), certification dates and the
+// envelope. The reply shares the request's service lines, delivery and
+// admission: copy them before changing them.
+func (t *Transaction) Reply(created time.Time) (*Transaction, error) {
+	if t.Purpose != PurposeRequest {
+		return nil, fmt.Errorf("auth: reply to BHT02 %q: want a request (13)", t.Purpose)
+	}
+	r := &Transaction{
+		Version: t.Version, Purpose: PurposeResponse, Ref: t.Ref, Created: created,
+		UMO: Party{Name: t.UMO.Name}, Requester: Party{Name: t.Requester.Name, Specialty: t.Requester.Specialty},
+		Subscriber: replyMember(&t.Subscriber),
+	}
+	if t.Dependent != nil {
+		d := replyMember(t.Dependent)
+		r.Dependent = &d
+	}
+	if e := t.Event; e != nil {
+		re := &Event{Traces: echo(e.Traces), Review: e.Review, Refs: slices.Clone(e.Refs), Dates: slices.Clone(e.Dates),
+			Diagnoses: slices.Clone(e.Diagnoses), Delivery: e.Delivery, Admission: e.Admission}
+		for _, p := range e.Providers {
+			re.Providers = append(re.Providers, Party{Name: p.Name, Specialty: p.Specialty})
+		}
+		for _, s := range e.Services {
+			rs := Service{Traces: echo(s.Traces), Review: s.Review, Refs: slices.Clone(s.Refs), Dates: slices.Clone(s.Dates),
+				Professional: s.Professional, Institutional: s.Institutional, Dental: s.Dental, Delivery: s.Delivery}
+			for _, p := range s.Providers {
+				rs.Providers = append(rs.Providers, Party{Name: p.Name, Specialty: p.Specialty})
+			}
+			re.Services = append(re.Services, rs)
+		}
+		r.Event = re
+	}
+	return r, nil
+}
+
+func replyMember(m *Member) Member {
+	return Member{Party: Party{Name: m.Name}, BirthDate: m.BirthDate, Sex: m.Sex, Insured: m.Insured}
+}
+
+// echo returns the requester's traces (TRN01 1) as referenced ones (2).
+func echo(ts []Trace) []Trace {
+	var out []Trace
+	for _, t := range ts {
+		if t.Type == "1" {
+			t.Type = "2"
+			out = append(out, t)
+		}
+	}
+	return out
 }

@@ -370,3 +370,33 @@ func FuzzParse278(f *testing.F) {
 		}
 	})
 }
+
+func TestReply(t *testing.T) {
+	req := request()
+	r, err := req.Reply(day8("20261128"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Envelope = testEnvelope("HI", Version)
+	r.Event.Decision = &Decision{Action: CertifiedInTotal, Number: "AUTH-9"}
+	r.Event.Dates = append(r.Event.Dates, Date{Qualifier: "007", Format: "RD8", From: day8("20261201"), To: day8("20261205")})
+	for i := range r.Event.Services {
+		r.Event.Services[i].Decision = &Decision{Action: CertifiedInTotal, Number: "AUTH-9"}
+	}
+	out := write(t, r)
+	noFindings(t, "reply", out)
+	got := read(t, out)[0]
+	if n, ok := got.Authorization(); !ok || n != "AUTH-9" {
+		t.Errorf("Authorization() = %q, %v; want AUTH-9, true", n, ok)
+	}
+	want := []Trace{{Type: "2", Number: "EVENT-TRACE-1", Originator: "1999999984", Supplemental: "UMDESK"}}
+	if diff := cmp.Diff(want, got.Event.Traces); diff != "" {
+		t.Errorf("event traces (-want +got):\n%s", diff)
+	}
+	if !got.IsResponse() || got.Ref != req.Ref || got.Dependent == nil || got.Dependent.Name != req.Dependent.Name {
+		t.Errorf("reply header or patient differs from the request's")
+	}
+	if _, err := got.Reply(time.Time{}); err == nil || err.Error() != `auth: reply to BHT02 "11": want a request (13)` {
+		t.Errorf("Reply to a response: error %v", err)
+	}
+}

@@ -254,8 +254,8 @@ func (p *parser) member(m *Member, l *validate.Loop, level, nameLoop string) {
 			if !m.BirthDate.IsZero() || m.Sex != "" || !fits(s, 3) || !simple(s, 3) {
 				return false
 			}
-			f, dob := str(s, 1), s.Element(2)
-			if (f == "D8") != (len(dob) > 0) || (f == "" && len(s.Element(3)) == 0) {
+			f, dob := str(s, 1), val(s, 2)
+			if (f == "D8") != (len(dob) > 0) || (f == "" && blank(s, 3)) {
 				return false
 			}
 			m.BirthDate = p.date(s, 2, 0, dob)
@@ -266,7 +266,7 @@ func (p *parser) member(m *Member, l *validate.Loop, level, nameLoop string) {
 				return false
 			}
 			for i := 3; i <= 16; i++ {
-				if len(s.Element(i)) > 0 {
+				if !blank(s, i) {
 					return false
 				}
 			}
@@ -337,14 +337,14 @@ func (p *parser) common(s *x12.Segment, traces *[]Trace, rejects *[]Reject, um *
 			Frequency: str(s, 7), Pattern: str(s, 8)}
 		return true
 	case "PWK":
-		if !fits(s, 7) || !simple(s, 7) || len(s.Element(3)) > 0 || len(s.Element(4)) > 0 {
+		if !fits(s, 7) || !simple(s, 7) || !blank(s, 3) || !blank(s, 4) {
 			return false
 		}
 		*att = append(*att, Attachment{ReportType: str(s, 1), Transmission: str(s, 2), IDQualifier: str(s, 5),
 			ControlNumber: str(s, 6), Description: str(s, 7)})
 		return true
 	case "MSG":
-		if *msg != "" || !fits(s, 1) || !simple(s, 1) || len(s.Element(1)) == 0 {
+		if *msg != "" || !fits(s, 1) || !simple(s, 1) || blank(s, 1) {
 			return false
 		}
 		*msg = str(s, 1)
@@ -355,7 +355,7 @@ func (p *parser) common(s *x12.Segment, traces *[]Trace, rejects *[]Reject, um *
 
 func review(s *x12.Segment) (Review, bool) {
 	if !fits(s, 8) || !simple(s, 3) || s.Repetitions(4) > 1 || s.Components(4) > 2 || s.Repetitions(5) > 1 ||
-		s.Components(5) > 5 || !simpleFrom(s, 6, 8) || len(s.Element(7)) > 0 {
+		s.Components(5) > 5 || !simpleFrom(s, 6, 8) || !blank(s, 7) {
 		return Review{}, false
 	}
 	r := Review{Category: str(s, 1), CertificationType: str(s, 2), ServiceType: str(s, 3),
@@ -381,7 +381,7 @@ func (p *parser) diagnoses(s *x12.Segment) ([]Diagnosis, bool) {
 	}
 	var out []Diagnosis
 	for i := 1; i <= s.Len(); i++ {
-		if len(s.Element(i)) == 0 {
+		if blank(s, i) {
 			if i < s.Len() {
 				return nil, false
 			}
@@ -417,7 +417,7 @@ func (p *parser) event(l *validate.Loop, response bool) *Event {
 				c := Certification{Category: str(s, 1), Indicator: str(s, 2)}
 				n := 0
 				for i := 3; i <= 7; i++ {
-					if len(s.Element(i)) > 0 {
+					if !blank(s, i) {
 						n = i
 					}
 				}
@@ -479,7 +479,7 @@ func (p *parser) service(l *validate.Loop, response bool) Service {
 		switch s.ID {
 		case "SV1":
 			if sv.Professional == nil && fits(s, 7) && s.Repetitions(1) <= 1 && s.Components(1) <= 7 && simpleFrom(s, 2, 6) &&
-				len(s.Element(5)) == 0 && len(s.Element(6)) == 0 && s.Repetitions(7) <= 1 {
+				blank(s, 5) && blank(s, 6) && s.Repetitions(7) <= 1 {
 				pr := &Professional{Charge: p.optAmount(s, 2), UnitBasis: str(s, 3), Units: p.optDecimal(s, 4, 4),
 					DiagnosisPointers: pointers(s, 7)}
 				if c := procedure(s, 1); c != nil {
@@ -539,13 +539,4 @@ func pointers(s *x12.Segment, i int) []string {
 		out = append(out, comp(s, i, j))
 	}
 	return out
-}
-
-func simpleFrom(s *x12.Segment, from, to int) bool {
-	for i := from; i <= to; i++ {
-		if s.Repetitions(i) > 1 || s.Components(i) > 1 {
-			return false
-		}
-	}
-	return true
 }

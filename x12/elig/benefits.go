@@ -222,3 +222,38 @@ func (b *Benefit) Network() Network {
 	}
 	return AnyNetwork
 }
+
+// Reply returns the skeleton of the 271 that answers q: the same sources,
+// receivers, subscribers and dependents with their names (a member's
+// birth date and sex too), each trace number the inquirer assigned (TRN01
+// 1) echoed as a referenced one (TRN01 2), BHT03 echoed and BHT02 11. The
+// caller adds benefits (EB) or rejections (AAA) and the envelope.
+func (q *Inquiry) Reply(created time.Time) *Response {
+	r := &Response{Header: Header{Version: q.Version, Purpose: "11", Ref: q.Ref, Created: created}}
+	for _, src := range q.Sources {
+		s := Source{Party: Party{Name: src.Name}}
+		for _, rcv := range src.Receivers {
+			rc := Receiver{Party: Party{Name: rcv.Name, Refs: slices.Clone(rcv.Refs), Specialty: rcv.Specialty}}
+			for i := range rcv.Subscribers {
+				rc.Subscribers = append(rc.Subscribers, replyMember(&rcv.Subscribers[i]))
+			}
+			s.Receivers = append(s.Receivers, rc)
+		}
+		r.Sources = append(r.Sources, s)
+	}
+	return r
+}
+
+func replyMember(m *Member) Member {
+	out := Member{Party: Party{Name: m.Name}, BirthDate: m.BirthDate, Sex: m.Sex}
+	for _, t := range m.Traces {
+		if t.Type == "1" {
+			t.Type = "2"
+			out.Traces = append(out.Traces, t)
+		}
+	}
+	for i := range m.Dependents {
+		out.Dependents = append(out.Dependents, replyMember(&m.Dependents[i]))
+	}
+	return out
+}

@@ -202,7 +202,23 @@ func (p *parser) failErr(s *x12.Segment, el, comp int, err error) {
 	p.fail(s, el, comp, strings.TrimPrefix(err.Error(), "x12: "))
 }
 
-func str(s *x12.Segment, i int) string { return string(s.Element(i)) }
+// val returns the first component of element i's first repetition: the
+// value of a simple element.
+func val(s *x12.Segment, i int) []byte { return s.Component(i, 1) }
+
+func str(s *x12.Segment, i int) string { return string(val(s, i)) }
+
+// blank reports whether element i is empty or holds only separators,
+// which the writers drop.
+func blank(s *x12.Segment, i int) bool {
+	d := s.Delims
+	for _, c := range s.Element(i) {
+		if c != d.Component && (d.Repetition == 0 || c != d.Repetition) {
+			return false
+		}
+	}
+	return true
+}
 
 func comp(s *x12.Segment, i, j int) string { return string(s.Component(i, j)) }
 
@@ -217,7 +233,7 @@ func (p *parser) required(s *x12.Segment, i int, name string) string {
 
 // amount parses required money element i.
 func (p *parser) amount(s *x12.Segment, i int, name string) int64 {
-	el := s.Element(i)
+	el := val(s, i)
 	if len(el) == 0 {
 		p.fail(s, i, 0, fmt.Sprintf("%s (%s%02d) is required", name, s.ID, i))
 		return 0
@@ -231,7 +247,7 @@ func (p *parser) amount(s *x12.Segment, i int, name string) int64 {
 
 // optAmount parses optional money element i: nil when empty.
 func (p *parser) optAmount(s *x12.Segment, i int) *int64 {
-	if len(s.Element(i)) == 0 {
+	if blank(s, i) {
 		return nil
 	}
 	v := p.amount(s, i, "")
@@ -241,7 +257,7 @@ func (p *parser) optAmount(s *x12.Segment, i int) *int64 {
 // optDecimal parses optional decimal element i scaled by 10^scale: nil
 // when empty.
 func (p *parser) optDecimal(s *x12.Segment, i, scale int) *int64 {
-	el := s.Element(i)
+	el := val(s, i)
 	if len(el) == 0 {
 		return nil
 	}
@@ -267,7 +283,7 @@ func (p *parser) date(s *x12.Segment, i, j int, v []byte) time.Time {
 
 // period parses a date of format f (D8, RD8, DT) from element i.
 func (p *parser) period(s *x12.Segment, i int, f string) (from, to time.Time) {
-	v := s.Element(i)
+	v := val(s, i)
 	if len(v) == 0 {
 		return
 	}
@@ -302,7 +318,7 @@ func (p *parser) period(s *x12.Segment, i int, f string) (from, to time.Time) {
 // that holds elements 1 to n loses nothing.
 func fits(s *x12.Segment, n int) bool {
 	for i := s.Len(); i > n; i-- {
-		if len(s.Element(i)) > 0 {
+		if !blank(s, i) {
 			return false
 		}
 	}
@@ -310,10 +326,39 @@ func fits(s *x12.Segment, n int) bool {
 }
 
 // simple reports whether elements 1 to n of s hold no repetitions or
-// components, which a type of plain strings would lose.
-func simple(s *x12.Segment, n int) bool {
-	for i := 1; i <= n; i++ {
-		if s.Repetitions(i) > 1 || s.Components(i) > 1 {
+// components (but empty ones, which the writers drop), which a type of
+// plain strings would lose.
+func simple(s *x12.Segment, n int) bool { return simpleFrom(s, 1, n) }
+
+// simpleFrom reports whether elements from to to of s are simple: no
+// component after the first, and no repetition after the first, holds
+// data.
+func simpleFrom(s *x12.Segment, from, to int) bool {
+	for i := from; i <= to; i++ {
+		if !repeatSimple(s, i) || !blankReps(s, i, 2) {
+			return false
+		}
+	}
+	return true
+}
+
+// repeatSimple reports whether no repetition of element i holds data in a
+// component after its first.
+func repeatSimple(s *x12.Segment, i int) bool {
+	c := s.Delims.Component
+	for r := 1; r <= s.Repetitions(i); r++ {
+		rep := s.Repetition(i, r)
+		if k := bytes.IndexByte(rep, c); k >= 0 && strings.Trim(string(rep[k:]), string(c)) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// blankReps reports whether repetitions from r on of element i are empty.
+func blankReps(s *x12.Segment, i, from int) bool {
+	for r := from; r <= s.Repetitions(i); r++ {
+		if strings.Trim(string(s.Repetition(i, r)), string(s.Delims.Component)) != "" {
 			return false
 		}
 	}
@@ -363,7 +408,7 @@ func specialty(s *x12.Segment) (Specialty, bool) {
 }
 
 func reject(s *x12.Segment) (Reject, bool) {
-	if !fits(s, 4) || !simple(s, 4) || len(s.Element(2)) > 0 {
+	if !fits(s, 4) || !simple(s, 4) || !blank(s, 2) {
 		return Reject{}, false
 	}
 	return Reject{Valid: str(s, 1), Reason: str(s, 3), FollowUp: str(s, 4)}, true
@@ -397,7 +442,7 @@ func address(a *Address, s *x12.Segment) bool {
 		a.Line1, a.Line2 = str(s, 1), str(s, 2)
 	case "N4":
 		if a.City != "" || a.State != "" || a.PostalCode != "" || a.Country != "" || a.Subdivision != "" ||
-			!fits(s, 7) || !simple(s, 7) || len(s.Element(5)) > 0 || len(s.Element(6)) > 0 {
+			!fits(s, 7) || !simple(s, 7) || !blank(s, 5) || !blank(s, 6) {
 			return false
 		}
 		a.City, a.State, a.PostalCode, a.Country, a.Subdivision = str(s, 1), str(s, 2), str(s, 3), str(s, 4), str(s, 7)
@@ -409,7 +454,7 @@ func address(a *Address, s *x12.Segment) bool {
 
 // procedure reads composite element i as a C003 procedure; nil when empty.
 func procedure(s *x12.Segment, i int) *Procedure {
-	if len(s.Element(i)) == 0 {
+	if blank(s, i) {
 		return nil
 	}
 	pr := &Procedure{Qualifier: comp(s, i, 1), Code: comp(s, i, 2), Description: comp(s, i, 7)}
@@ -428,7 +473,7 @@ func procedure(s *x12.Segment, i int) *Procedure {
 // repeated returns the repetitions of element i.
 func repeated(s *x12.Segment, i int) []string {
 	n := s.Repetitions(i)
-	for n > 0 && len(s.Repetition(i, n)) == 0 {
+	for n > 0 && len(s.RepetitionComponent(i, n, 1)) == 0 {
 		n-- // trailing empty repetitions are not written back
 	}
 	if n == 0 {
@@ -436,7 +481,7 @@ func repeated(s *x12.Segment, i int) []string {
 	}
 	out := make([]string, n)
 	for r := range n {
-		out[r] = string(s.Repetition(i, r+1))
+		out[r] = string(s.RepetitionComponent(i, r+1, 1))
 	}
 	return out
 }
@@ -468,15 +513,19 @@ func (p *parser) other(s *x12.Segment) Segment {
 	return Segment(normalize(string(b)))
 }
 
-// normalize drops what x12.Writer.Write drops from a segment in default
-// delimiters: trailing empty components of each repetition and trailing
-// blank elements, so that a kept segment reads back as it was kept.
+// normalize drops from a segment in default delimiters what the typed
+// paths drop too: trailing empty components of each repetition, trailing
+// empty repetitions and trailing empty elements, so that a kept segment
+// reads back as it was kept.
 func normalize(seg string) string {
 	els := strings.Split(seg, "*")
 	for i, e := range els[1:] {
 		reps := strings.Split(e, "^")
 		for r, x := range reps {
 			reps[r] = strings.TrimRight(x, ":")
+		}
+		for len(reps) > 1 && reps[len(reps)-1] == "" {
+			reps = reps[:len(reps)-1]
 		}
 		els[i+1] = strings.Join(reps, "^")
 	}
@@ -532,8 +581,8 @@ func (p *parser) header(root *validate.Loop, st01 string) (h header, rest []*x12
 				continue
 			}
 			h.structure, h.purpose, h.ref, h.kd = str(s, 1), str(s, 2), str(s, 3), str(s, 6)
-			h.created = p.date(s, 4, 0, s.Element(4))
-			if v := s.Element(5); len(v) > 0 {
+			h.created = p.date(s, 4, 0, val(s, 4))
+			if v := val(s, 5); len(v) > 0 {
 				d, err := x12.ParseTime(string(v))
 				if err != nil {
 					p.failErr(s, 5, 0, err)

@@ -577,3 +577,30 @@ func FuzzParse270(f *testing.F) {
 		}
 	})
 }
+
+func TestReply(t *testing.T) {
+	q := synthetic270()
+	r := q.Reply(day8("20261127").Add(9*time.Hour + 1*time.Minute))
+	r.Envelope = testEnvelope("HB", Version)
+	sub := &r.Sources[0].Receivers[0].Subscribers[0]
+	sub.Benefits = []Benefit{{Info: ActiveCoverage, CoverageLevel: "IND", ServiceTypes: []string{"30"}}}
+	dep := &sub.Dependents[0]
+	dep.Rejects = []Reject{{Valid: "Y", Reason: "67", FollowUp: "C"}}
+	out := write271(t, []*Response{r})
+	noFindings(t, "reply", out)
+	got := read271(t, out)[0]
+	if got.Purpose != "11" || got.Ref != q.Ref {
+		t.Errorf("BHT02, BHT03 = %q, %q; want 11, %q", got.Purpose, got.Ref, q.Ref)
+	}
+	gs := &got.Sources[0].Receivers[0].Subscribers[0]
+	want := []Trace{{Type: "2", Number: "TRACE-1", Originator: "9877281234", Supplemental: "FRONTDESK"}}
+	if diff := cmp.Diff(want, gs.Traces); diff != "" {
+		t.Errorf("subscriber traces (-want +got):\n%s", diff)
+	}
+	if gs.Name != q.Sources[0].Receivers[0].Subscribers[0].Name || !gs.BirthDate.Equal(day8("19700101")) {
+		t.Errorf("subscriber = %+v, %v; want the inquiry's name and birth date", gs.Name, gs.BirthDate)
+	}
+	if !gs.ActiveOn(day8("20261127")) || gs.Dependents[0].ActiveOn(day8("20261127")) {
+		t.Errorf("ActiveOn: subscriber active and rejected dependent not told apart")
+	}
+}

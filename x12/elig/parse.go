@@ -279,8 +279,8 @@ func (p *parser) memberSegment(m *Member, s *x12.Segment) bool {
 		if !m.BirthDate.IsZero() || m.Sex != "" || !fits(s, 3) || !simple(s, 3) {
 			return false
 		}
-		f, dob := str(s, 1), s.Element(2)
-		if (f == "D8") != (len(dob) > 0) || (f == "" && len(s.Element(3)) == 0) {
+		f, dob := str(s, 1), val(s, 2)
+		if (f == "D8") != (len(dob) > 0) || (f == "" && blank(s, 3)) {
 			return false
 		}
 		m.BirthDate = p.date(s, 2, 0, dob)
@@ -291,7 +291,7 @@ func (p *parser) memberSegment(m *Member, s *x12.Segment) bool {
 			return false
 		}
 		for i := 5; i <= 16; i++ {
-			if len(s.Element(i)) > 0 {
+			if !blank(s, i) {
 				return false
 			}
 		}
@@ -304,7 +304,7 @@ func (p *parser) memberSegment(m *Member, s *x12.Segment) bool {
 		}
 		var codes []Code
 		for i := 1; i <= s.Len(); i++ {
-			if len(s.Element(i)) == 0 {
+			if blank(s, i) {
 				if i < s.Len() {
 					return false
 				}
@@ -332,7 +332,7 @@ func (p *parser) inquiry(l *validate.Loop) ServiceInquiry {
 	for _, s := range ordered(l) {
 		switch s.ID {
 		case "EQ":
-			if len(q.ServiceTypes) == 0 && q.Procedure == nil && fits(s, 5) && len(s.Element(4)) == 0 && s.Components(1) <= 1 && s.Repetitions(2) <= 1 &&
+			if len(q.ServiceTypes) == 0 && q.Procedure == nil && fits(s, 5) && blank(s, 4) && s.Components(1) <= 1 && s.Repetitions(2) <= 1 &&
 				s.Components(2) <= 7 && s.Repetitions(3) <= 1 && s.Components(3) <= 1 && s.Repetitions(5) <= 1 {
 				q.ServiceTypes = repeated(s, 1)
 				q.Procedure = procedure(s, 2)
@@ -376,16 +376,6 @@ func pointers(s *x12.Segment, i int) []string {
 	return out
 }
 
-// simpleFrom reports whether elements from..to of s are simple.
-func simpleFrom(s *x12.Segment, from, to int) bool {
-	for i := from; i <= to; i++ {
-		if s.Repetitions(i) > 1 || s.Components(i) > 1 {
-			return false
-		}
-	}
-	return true
-}
-
 func (p *parser) benefit(l *validate.Loop) Benefit {
 	var b Benefit
 	var related *Party
@@ -427,7 +417,7 @@ func (p *parser) benefit(l *validate.Loop) Benefit {
 				continue
 			}
 		case "MSG":
-			if fits(s, 1) && simple(s, 1) && len(s.Element(1)) > 0 {
+			if fits(s, 1) && simple(s, 1) && !blank(s, 1) {
 				b.Messages = append(b.Messages, str(s, 1))
 				continue
 			}

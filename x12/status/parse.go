@@ -209,8 +209,8 @@ func (p *parser) member(l *validate.Loop, k Kind, level, suffix string) Member {
 		if s.ID != "DMG" || !m.BirthDate.IsZero() || m.Sex != "" || !fits(s, 3) || !simple(s, 3) {
 			return false
 		}
-		f, dob := str(s, 1), s.Element(2)
-		if (f == "D8") != (len(dob) > 0) || (f == "" && len(s.Element(3)) == 0) {
+		f, dob := str(s, 1), val(s, 2)
+		if (f == "D8") != (len(dob) > 0) || (f == "" && blank(s, 3)) {
 			return false
 		}
 		m.BirthDate = p.date(s, 2, 0, dob)
@@ -349,7 +349,7 @@ func (p *parser) line(l *validate.Loop) Line {
 		switch s.ID {
 		case "SVC":
 			if seen || !fits(s, 7) || !simpleFrom(s, 2, 7) || s.Repetitions(1) > 1 || s.Components(1) > 7 ||
-				len(s.Element(5)) > 0 || len(s.Element(6)) > 0 {
+				!blank(s, 5) || !blank(s, 6) {
 				p.fail(s, 0, 0, "SVC does not fit the service line (a second SVC, or SVC05, SVC06, composites or repeats)")
 				continue
 			}
@@ -383,15 +383,6 @@ func (p *parser) line(l *validate.Loop) Line {
 	return ln
 }
 
-func simpleFrom(s *x12.Segment, from, to int) bool {
-	for i := from; i <= to; i++ {
-		if s.Repetitions(i) > 1 || s.Components(i) > 1 {
-			return false
-		}
-	}
-	return true
-}
-
 // status reads an STC segment; it reports false when the segment holds
 // what Status cannot.
 func (p *parser) status(s *x12.Segment) (Status, bool) {
@@ -403,21 +394,21 @@ func (p *parser) status(s *x12.Segment) (Status, bool) {
 		if s.Repetitions(i) > 1 || s.Components(i) > 4 {
 			return Status{}, false
 		}
-		if len(s.Element(i)) == 0 {
-			if i == 1 || (i == 10 && len(s.Element(11)) > 0) {
+		if blank(s, i) {
+			if i == 1 || (i == 10 && !blank(s, 11)) {
 				return Status{}, false
 			}
 			continue
 		}
 		st.Codes = append(st.Codes, StatusCode{Category: comp(s, i, 1), Code: comp(s, i, 2), Entity: comp(s, i, 3), CodeList: comp(s, i, 4)})
 	}
-	st.Effective = p.date(s, 2, 0, s.Element(2))
+	st.Effective = p.date(s, 2, 0, val(s, 2))
 	st.Action = str(s, 3)
 	st.Charge = p.optAmount(s, 4)
 	st.Paid = p.optAmount(s, 5)
-	st.Adjudicated = p.date(s, 6, 0, s.Element(6))
+	st.Adjudicated = p.date(s, 6, 0, val(s, 6))
 	st.PaymentMethod = str(s, 7)
-	st.Issued = p.date(s, 8, 0, s.Element(8))
+	st.Issued = p.date(s, 8, 0, val(s, 8))
 	st.CheckNumber = str(s, 9)
 	st.Message = str(s, 12)
 	return st, true

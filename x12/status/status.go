@@ -17,6 +17,7 @@
 package status
 
 import (
+	"fmt"
 	"slices"
 	"time"
 )
@@ -286,4 +287,53 @@ func (r *Report) Totals() Totals {
 	t.AcceptedCharge, _ = r.Amount("YU")
 	t.RejectedCharge, _ = r.Amount("YY")
 	return t
+}
+
+// Reply returns the skeleton of the 277 that answers t, a 276: the same
+// hierarchy with names, each claim's trace number echoed as a referenced
+// one (TRN01 2) with its references, service dates and lines, BHT03
+// echoed, BHT02 08 and BHT06 DG. The caller adds the statuses (STC, which
+// every claim and line of a 277 needs), the lines' paid amounts (SVC03)
+// and the envelope.
+func (t *Transaction) Reply(created time.Time) (*Transaction, error) {
+	if t.Kind != Request {
+		return nil, fmt.Errorf("status: reply to a %s: want a 276", t.Kind)
+	}
+	r := &Transaction{Kind: Response, Version: t.Version, Purpose: "08", Ref: t.Ref, Created: created, Type: "DG"}
+	for _, src := range t.Sources {
+		s := Source{Party: Party{Name: src.Name}}
+		for _, rcv := range src.Receivers {
+			rc := Receiver{Party: Party{Name: rcv.Name}}
+			for _, pr := range rcv.Providers {
+				p := Provider{}
+				for _, n := range pr.Names {
+					p.Names = append(p.Names, Party{Name: n.Name})
+				}
+				for i := range pr.Members {
+					p.Members = append(p.Members, replyMember(&pr.Members[i]))
+				}
+				rc.Providers = append(rc.Providers, p)
+			}
+			s.Receivers = append(s.Receivers, rc)
+		}
+		r.Sources = append(r.Sources, s)
+	}
+	return r, nil
+}
+
+func replyMember(m *Member) Member {
+	out := Member{Party: Party{Name: m.Name}}
+	for _, c := range m.Claims {
+		rc := Claim{Trace: c.Trace, Refs: slices.Clone(c.Refs), Dates: slices.Clone(c.Dates)}
+		rc.Trace.Type = "2"
+		for _, ln := range c.Lines {
+			rc.Lines = append(rc.Lines, Line{Procedure: ln.Procedure, Charge: ln.Charge, RevenueCode: ln.RevenueCode,
+				Units: ln.Units, Refs: slices.Clone(ln.Refs), Dates: slices.Clone(ln.Dates)})
+		}
+		out.Claims = append(out.Claims, rc)
+	}
+	for i := range m.Dependents {
+		out.Dependents = append(out.Dependents, replyMember(&m.Dependents[i]))
+	}
+	return out
 }

@@ -436,3 +436,31 @@ func FuzzParse277(f *testing.F) {
 	f.Add(b.Bytes())
 	f.Fuzz(fuzzRoundTrip)
 }
+
+func TestReply(t *testing.T) {
+	req := synthetic276()
+	r, err := req.Reply(day8("20261127").Add(10 * time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Envelope = testEnvelope("HN", VersionStatus)
+	paid := Status{Codes: []StatusCode{{Category: "F1", Code: "65"}}, Effective: day8("20261120"), Charge: i64(1234567), Paid: i64(1000000)}
+	sub := &r.Sources[0].Receivers[0].Providers[0].Members[0]
+	sub.Claims[0].Statuses = []Status{paid}
+	sub.Claims[0].Lines[0].Paid = i64(12000)
+	sub.Claims[0].Lines[0].Statuses = []Status{{Codes: []StatusCode{{Category: "F1", Code: "65"}}, Effective: day8("20261120")}}
+	sub.Dependents[0].Claims[0].Statuses = []Status{{Codes: []StatusCode{{Category: "A4", Code: "35"}}, Effective: day8("20261127")}}
+	out := write(t, r)
+	noFindings(t, "reply", out)
+	got := read(t, out)[0]
+	c := got.Sources[0].Receivers[0].Providers[0].Members[0].Claims[0]
+	if c.Trace != (Trace{Type: "2", Number: "CLAIM-TRACE-1"}) || c.PayerClaimNumber() != "PAYERCLAIM1" || c.PatientAccount() != "ACCT-1" {
+		t.Errorf("claim = %+v, want the 276's trace as TRN01 2 and its references", c)
+	}
+	if got.Kind != Response || got.Purpose != "08" || got.Ref != req.Ref {
+		t.Errorf("kind, BHT02, BHT03 = %s, %q, %q; want 277, 08, %q", got.Kind, got.Purpose, got.Ref, req.Ref)
+	}
+	if _, err := synthetic277().Reply(time.Time{}); err == nil || err.Error() != "status: reply to a 277: want a 276" {
+		t.Errorf("Reply to a 277: error %v", err)
+	}
+}
