@@ -263,7 +263,9 @@ func (ix *Index) Validate(kind Kind, code string, dos claimgate.Date) Result {
 		fix()
 		return r
 	}
-	r.Code = ki.all[ki.occs[at].code].Code
+	if key != nil {
+		r.Code = ki.all[ki.occs[at].code].Code
+	}
 	for {
 		o := &ki.occs[at]
 		switch {
