@@ -66,12 +66,22 @@ func ParseKind(s string) (Kind, error) {
 }
 
 // kindOf names the kind of a set with ST01 set and guide version (GS08 or
-// ST03). A set under an unknown guide is named by its set ID alone.
+// ST03), in any of the guide's errata. A set under an unknown guide is named
+// by its set ID alone.
 func kindOf(set, version string) Kind {
 	for k, in := range kinds {
-		if in.set == set && in.version != "" && strings.HasPrefix(version, in.version) {
+		if in.set == set && in.version != "" && guide(version) == guide(in.version) {
 			return k
 		}
 	}
 	return Kind(set)
+}
+
+// guide returns a version without its errata suffix: 005010X223 of
+// 005010X223A2 and 005010X223A3.
+func guide(version string) string {
+	if len(version) > 10 {
+		return version[:10]
+	}
+	return version
 }

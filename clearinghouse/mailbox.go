@@ -138,7 +138,8 @@ func (m *Mailbox) token() string {
 // <partner>_<kind>_<ISA13>_<UTC time>.x12, appears at once or not at all
 // (written to a temporary name in the same folder, synced, then renamed).
 // A payload that is not X12, has envelope errors or holds sets of another
-// kind is Invalid.
+// kind (an 837I sent as 837P) is Invalid, and so is a partner without a
+// mailbox.
 //
 // The numbers are allocated before the file is written and the file is
 // recorded after: a crash in between leaves a gap in the numbers or a file
@@ -152,9 +153,19 @@ func (m *Mailbox) Send(ctx context.Context, partnerID string, kind Kind, payload
 	if !ok || kind == TA1 {
 		return OutboundFile{}, claimgate.Errorf(claimgate.Invalid, "cannot send files of kind %q", kind)
 	}
+	if p.Mailbox == "" {
+		return OutboundFile{}, claimgate.Errorf(claimgate.Invalid, "trading partner %s has no mailbox", p.ID)
+	}
 	sets, err := readSets(payload, info.set, true)
 	if err != nil {
 		return OutboundFile{}, err
+	}
+	version := sets[0].Group.Version
+	if version == "" {
+		version = info.version
+	}
+	if k := kindOf(info.set, version); k != kind && kinds[k].set != "" {
+		return OutboundFile{}, claimgate.Errorf(claimgate.Invalid, "the payload is a %s (%s), not a %s", k, version, kind)
 	}
 	c, err := m.Store.NextControlNumbers(ctx, p.ID, len(sets))
 	if err != nil {
@@ -167,10 +178,6 @@ func (m *Mailbox) Send(ctx context.Context, partnerID string, kind Kind, payload
 		d = x12.DefaultDelimiters
 	}
 	xw := x12.NewWriter(&buf, d)
-	version := sets[0].Group.Version
-	if version == "" {
-		version = info.version
-	}
 	err = envelope(xw, &p, c, now, info.functional, version, func(i int) error {
 		ts := sets[i]
 		if err := xw.BeginSet(ts.ID, c.ST(i), ts.Segments[0].ElementString(3)); err != nil {

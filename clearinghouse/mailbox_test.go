@@ -52,18 +52,20 @@ func testSend(t *testing.T, s *sqlstore.Store, p clearinghouse.Partner, root str
 		name    string
 		kind    clearinghouse.Kind
 		payload []byte
+		msg     string // in the message, when set
 	}{
-		{"not X12", clearinghouse.Claim837P, []byte("dear payer, please pay")},
-		{"empty", clearinghouse.Claim837P, nil},
-		{"another set", clearinghouse.Eligibility, payload},
-		{"broken envelope", clearinghouse.Claim837P, bytes.Replace(payload, []byte("SE*"), []byte("SE*9"), 1)},
-		{"TA1", clearinghouse.TA1, payload},
-		{"unknown kind", "837X", payload},
+		{"not X12", clearinghouse.Claim837P, []byte("dear payer, please pay"), "not readable X12"},
+		{"empty", clearinghouse.Claim837P, nil, "not readable X12"},
+		{"another set", clearinghouse.Eligibility, payload, "cannot be sent"},
+		{"broken envelope", clearinghouse.Claim837P, bytes.Replace(payload, []byte("SE*"), []byte("SE*9"), 1), "cannot be sent"},
+		{"TA1", clearinghouse.TA1, payload, "cannot send"},
+		{"unknown kind", "837X", payload, "cannot send"},
+		{"institutional as professional", clearinghouse.Claim837P, sample(t, "837I", "lfh-institutional-claim.837i"), "is a 837I"},
 	}
 	for _, tc := range bad {
 		_, err := m.Send(ctx, p.ID, tc.kind, tc.payload)
-		if claimgate.ErrorKind(err) != claimgate.Invalid {
-			t.Errorf("Send(%s) = %v, want Invalid", tc.name, err)
+		if claimgate.ErrorKind(err) != claimgate.Invalid || !strings.Contains(claimgate.ErrorMessage(err), tc.msg) {
+			t.Errorf("Send(%s) = %v, want Invalid saying %q", tc.name, err, tc.msg)
 		}
 	}
 	if _, err := m.Send(ctx, "NOPE", clearinghouse.Claim837P, payload); claimgate.ErrorKind(err) != claimgate.NotFound {
