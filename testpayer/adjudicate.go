@@ -117,12 +117,13 @@ type plan struct {
 	auths     []Authorization
 	decisions []*Decision // in the order adjudicated
 	byID      map[string]*Decision
+	bySig     map[string][]*Decision // originals by content, for duplicates
 	seq       int
 }
 
 func newPlan(cfg *PayerConfig) *plan {
 	p := &plan{cfg: cfg, members: map[string]*Member{}, fees: map[string]int64{}, coverage: map[string]CoverageRule{},
-		authNeed: map[string]bool{}, byID: map[string]*Decision{}}
+		authNeed: map[string]bool{}, byID: map[string]*Decision{}, bySig: map[string][]*Decision{}}
 	for _, m := range cfg.Members {
 		m := m
 		p.members[m.ID] = &m
@@ -288,8 +289,8 @@ func (p *plan) adjudicate(s *submission, received time.Time, seed uint64) *Decis
 	first, _ := serviceDates(c)
 	var claimDenied bool
 	if c.Frequency != "7" {
-		for _, prev := range p.decisions {
-			if !prev.Reversed && prev.Status != "22" && prev.signature == d.signature {
+		for _, prev := range p.bySig[d.signature] {
+			if !prev.Reversed {
 				denyAll("OA", "18", fmt.Sprintf("duplicate of claim %s (%s) adjudicated %s", prev.ClaimID, prev.PayerClaimID, prev.Received.Format("2006-01-02")))
 				claimDenied = true
 				break
@@ -447,6 +448,9 @@ func (p *plan) adjudicate(s *submission, received time.Time, seed uint64) *Decis
 func (p *plan) record(d *Decision) {
 	p.decisions = append(p.decisions, d)
 	p.byID[d.PayerClaimID] = d
+	if d.Status != "22" {
+		p.bySig[d.signature] = append(p.bySig[d.signature], d)
+	}
 }
 
 // reverse takes back decision orig: a CLP02 22 decision with every amount
