@@ -68,6 +68,11 @@ var apiOps = map[string]apiOp{
 	}, Status: 200, Resp: []workJSON{}, Errors: []int{401, 422}},
 	"POST /api/queues/{queue}/claim": {Summary: "Claim the queue's most urgent open, unclaimed item (the queue's role or manager)", Tag: "work",
 		Status: 200, Resp: workJSON{}, Errors: []int{401, 403, 404}},
+	"POST /api/queues/{queue}/owner": {Summary: "Set the queue's default owner, who gets its unassigned work (manager)", Tag: "work",
+		Body: queueOwnerRequest{}, Status: 200, Resp: queueJSON{}, Errors: []int{400, 401, 403, 415, 422}},
+	"GET /api/audit": {Summary: "The audit log, newest first (admin)", Tag: "users", Query: []param{
+		{Name: "limit", Desc: "entries to return, 1 to 1000 (default 200)", Type: "integer"},
+	}, Status: 200, Resp: []auditJSON{}, Errors: []int{401, 403, 422}},
 	"GET /api/users":  {Summary: "Users, for owner choices (no password hashes)", Tag: "users", Status: 200, Resp: []userJSON{}, Errors: []int{401}},
 	"POST /api/users": {Summary: "Create a user (admin)", Tag: "users", Body: createUserRequest{}, Status: 201, Resp: userJSON{}, Errors: []int{400, 401, 403, 409, 415, 422}},
 }
@@ -122,12 +127,15 @@ var schemaNames = map[reflect.Type]string{
 	reflect.TypeFor[reassignRequest]():   "ReassignRequest",
 	reflect.TypeFor[completeRequest]():   "CompleteRequest",
 	reflect.TypeFor[queueJSON]():         "QueueSummary",
+	reflect.TypeFor[queueOwnerRequest](): "QueueOwnerRequest",
+	reflect.TypeFor[auditJSON]():         "AuditEntry",
 	reflect.TypeFor[Problem]():           "Problem",
 }
 
 // requestRequired lists the fields a request body must carry.
 var requestRequired = map[string][]string{
 	"LoginRequest":      {"username", "password"},
+	"QueueOwnerRequest": {"owner_id"},
 	"CreateUserRequest": {"username", "name", "password", "roles"},
 	"CreateCaseRequest": {"patient_id", "location_id", "provider_id", "service_date"},
 	"MoveRequest":       {"from", "to"},

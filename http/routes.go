@@ -57,9 +57,11 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/queues", loggedIn, "", s.apiQueues},
 		{"GET", "/api/queues/{queue}/items", loggedIn, "", s.apiQueueItems},
 		{"POST", "/api/queues/{queue}/claim", loggedIn, "", s.apiClaim},
+		{"POST", "/api/queues/{queue}/owner", loggedIn, claimgate.Manager, s.apiSetQueueOwner},
 		// API: users.
 		{"GET", "/api/users", loggedIn, "", s.apiUsers},
 		{"POST", "/api/users", loggedIn, claimgate.Admin, s.apiCreateUser},
+		{"GET", "/api/audit", loggedIn, claimgate.Admin, s.apiAudit},
 
 		// Web UI.
 		{"GET", "/healthz", public, "", s.healthz},
@@ -73,6 +75,8 @@ func (s *Server) routeTable() []route {
 		{"GET", "/queues", loggedIn, "", s.queuesPage},
 		{"GET", "/queues/{queue}", loggedIn, "", s.queuePage},
 		{"POST", "/queues/{queue}/claim", loggedIn, "", s.claimForm},
+		{"POST", "/queues/{queue}/owner", loggedIn, claimgate.Manager, s.queueOwnerForm},
+		{"GET", "/admin/audit", loggedIn, claimgate.Admin, s.auditPage},
 		{"GET", "/cases", loggedIn, "", s.casesPage},
 		{"GET", "/cases/{id}", loggedIn, "", s.casePage},
 		{"POST", "/cases/{id}/move", loggedIn, "", s.moveForm},

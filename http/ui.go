@@ -54,6 +54,7 @@ var flashes = map[string]string{
 	"resolved":   "Exception resolved.",
 	"completed":  "Work item completed.",
 	"reassigned": "Work item reassigned.",
+	"owner":      "Queue owner set.",
 	"user":       "User created.",
 }
 
@@ -299,6 +300,7 @@ func (s *Server) workPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 type queueRow struct {
+	OwnerID  int64
 	Queue    string
 	Title    string
 	Role     claimgate.Role
@@ -311,6 +313,8 @@ type queueRow struct {
 type queuesPageData struct {
 	base
 	Queues []queueRow
+	Users  []claimgate.User // owner choices, for managers
+	CanOwn bool             // the user may set default owners
 }
 
 func queueTitle(q string) string {
@@ -350,7 +354,7 @@ func (s *Server) queuesPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	rows := make([]queueRow, 0, len(qs))
 	for _, q := range qs {
-		row := queueRow{Queue: q.Queue, Title: queueTitle(q.Queue), Role: queueRole(q.Queue), Open: q.Open, Owner: d.UserName(q.DefaultOwner), Oldest: "—", CanClaim: q.Open > 0 && s.canClaim(u, q.Queue)}
+		row := queueRow{OwnerID: q.DefaultOwner, Queue: q.Queue, Title: queueTitle(q.Queue), Role: queueRole(q.Queue), Open: q.Open, Owner: d.UserName(q.DefaultOwner), Oldest: "—", CanClaim: q.Open > 0 && s.canClaim(u, q.Queue)}
 		if q.DefaultOwner == 0 {
 			row.Owner = "not set (assigned by role)"
 		}
@@ -369,7 +373,7 @@ func (s *Server) queuesPage(w http.ResponseWriter, r *http.Request) error {
 	slices.SortFunc(rows, func(a, b queueRow) int {
 		return cmp.Or(cmp.Compare(rank(a.Queue), rank(b.Queue)), strings.Compare(a.Queue, b.Queue))
 	})
-	s.render(w, r, http.StatusOK, "queues", queuesPageData{base: s.base(r, "Queues", "queues"), Queues: rows})
+	s.render(w, r, http.StatusOK, "queues", queuesPageData{base: s.base(r, "Queues", "queues"), Queues: rows, Users: d.active(), CanOwn: u.Has(claimgate.Manager)})
 	return nil
 }
 

@@ -425,3 +425,26 @@ func (s *Service) Complete(ctx context.Context, actor *claimgate.User, id int64,
 	}
 	return s.Store.CompleteWorkItem(ctx, id, actor.ID, strings.TrimSpace(note), s.now())
 }
+
+// SetQueueOwner makes an active user the default owner of a queue's
+// unassigned work. Only managers may: it decides who carries a whole queue.
+func (s *Service) SetQueueOwner(ctx context.Context, actor *claimgate.User, queue string, owner int64) error {
+	if !actor.Has(claimgate.Manager) {
+		return claimgate.Errorf(claimgate.Forbidden, "setting a queue's default owner needs the manager role")
+	}
+	queue = strings.TrimSpace(queue)
+	if queue == "" || len(queue) > 64 || strings.ContainsAny(queue, " \t\n?#") {
+		return claimgate.Errorf(claimgate.Invalid, "queue: %q is not a queue name", queue)
+	}
+	u, err := s.Store.User(ctx, owner)
+	if err != nil {
+		if claimgate.ErrorKind(err) == claimgate.NotFound {
+			return claimgate.Errorf(claimgate.Invalid, "owner: user %d does not exist", owner)
+		}
+		return err
+	}
+	if !u.Active {
+		return claimgate.Errorf(claimgate.Invalid, "owner: user %s is not active", u.Username)
+	}
+	return s.Store.SetQueueOwner(ctx, queue, owner)
+}

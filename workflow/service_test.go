@@ -356,3 +356,30 @@ func TestComplete(t *testing.T) {
 		t.Errorf("second Complete = %v, want Conflict", err)
 	}
 }
+
+func TestSetQueueOwner(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	tests := []struct {
+		name  string
+		actor string
+		queue string
+		owner int64
+		kind  claimgate.Kind
+	}{
+		{"not a manager", "frontdesk", "intake", f.p.Users["frontdesk"].ID, claimgate.Forbidden},
+		{"bad queue name", "mgr", "in take", f.p.Users["frontdesk"].ID, claimgate.Invalid},
+		{"ghost owner", "mgr", "intake", 4242, claimgate.Invalid},
+	}
+	for _, tt := range tests {
+		if err := f.wf.SetQueueOwner(ctx, f.user(tt.actor), tt.queue, tt.owner); claimgate.ErrorKind(err) != tt.kind || err == nil {
+			t.Errorf("%s: SetQueueOwner = %v, want %v", tt.name, err, tt.kind)
+		}
+	}
+	if err := f.wf.SetQueueOwner(ctx, f.user("mgr"), "intake", f.p.Users["auth"].ID); err != nil {
+		t.Fatal(err)
+	}
+	if id, _ := f.wf.Assign(ctx, "intake", claimgate.FrontDesk); id != f.p.Users["auth"].ID {
+		t.Errorf("Assign(intake) = %d after setting its owner, want the auth user", id)
+	}
+}
