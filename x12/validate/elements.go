@@ -19,7 +19,8 @@ func (w *Walker) elements(s *x12.Segment, ms *mseg, node *Loop) {
 	raw := s.Raw()
 	hasRep := s.Delims.Repetition != 0 && bytes.IndexByte(raw, s.Delims.Repetition) >= 0
 	hasComp := bytes.IndexByte(raw, s.Delims.Component) >= 0
-	for i := range ms.elems {
+	// Past the segment's last element only required ones need a look.
+	for i := range min(len(ms.elems), max(n, ms.lastReq)) {
 		me := &ms.elems[i]
 		pos := i + 1
 		raw := s.Element(pos)
@@ -214,7 +215,7 @@ func checkPeriod(qual, v []byte) string {
 func validDate(v []byte) bool {
 	switch len(v) {
 	case 8:
-		return digitsOnly(v) && string(v[:2]) >= "19" && dayExists(atoi(v[:4]), atoi(v[4:6]), atoi(v[6:8]))
+		return digitsOnly(v) && (v[0] > '1' || v[1] == '9') && dayExists(atoi(v[:4]), atoi(v[4:6]), atoi(v[6:8]))
 	case 6:
 		if !digitsOnly(v) {
 			return false

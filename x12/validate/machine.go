@@ -48,9 +48,10 @@ func (it *item) trigger() *mseg {
 
 // mseg is a segment of a machine.
 type mseg struct {
-	spec  *spec.Segment
-	elems []melem
-	keys  []mkey
+	spec    *spec.Segment
+	elems   []melem
+	keys    []mkey
+	lastReq int // position of the last required element; 0 if none
 }
 
 // mkey is a key element (or component) whose codes identify the segment.
@@ -162,6 +163,9 @@ func (m *machine) segment(s *spec.Segment) *mseg {
 			ms.keys = append(ms.keys, mkey{elem: e.Pos, codes: *codeSet(e.Codes)})
 		}
 		ms.elems[i] = me
+		if e.Usage == spec.Required {
+			ms.lastReq = e.Pos
+		}
 	}
 	return ms
 }

@@ -132,7 +132,7 @@ func (w *Walker) find(s *x12.Segment, strict bool) bool {
 		}
 		for i := start; i < len(f.ml.items); i++ {
 			it := &f.ml.items[i]
-			if it.id == s.ID {
+			if sameID(it.id, s.ID) {
 				if strict && keysMatch(it.trigger(), s) || !strict && (it.max == spec.Unbounded || f.counts[i] < it.max) {
 					w.dropGroup(f, i)
 					w.flushMissing(s, false)
@@ -406,6 +406,13 @@ func segFinding(s *x12.Segment, node *Loop, sev Severity, code, msg string) Find
 		SetPos: s.SetPos, Pos: s.Pos, Offset: s.Offset, SegmentID: s.ID,
 		Loop: node.ID, Path: node.Path(), Msg: msg,
 	}
+}
+
+// sameID compares segment IDs, first by their first byte: most
+// comparisons differ there, and the table's IDs are never the Reader's
+// interned strings, so == alone would compare bytes each time.
+func sameID(a, b string) bool {
+	return len(a) == len(b) && len(a) > 0 && a[0] == b[0] && a == b
 }
 
 func validSegmentID(id string) bool {
