@@ -697,6 +697,7 @@ func (m *Mailbox) writeAck(p *Partner, f InboundFile, data []byte) error {
 			if i < f.Ack.Sets {
 				g.Acks[i].ControlNumber = f.Ack.ST(i)
 			}
+			fitLoops(&g.Acks[i])
 		}
 	}
 	var buf bytes.Buffer
@@ -718,6 +719,31 @@ func (m *Mailbox) writeAck(p *Partner, f InboundFile, data []byte) error {
 		return nil // recorded before a crash; the file is now written again
 	}
 	return err
+}
+
+// fitLoops cuts the loop IDs in a's IK3 and CTX segments to the four
+// characters their element (447) allows: x12/ack names a loop such as
+// 2010BA whole, which the 999 guide refuses.
+func fitLoops(a *ack.Ack999) {
+	fit := func(s *string) {
+		if len(*s) > 4 {
+			*s = (*s)[:4]
+		}
+	}
+	for si := range a.Sets {
+		for ei := range a.Sets[si].Errors {
+			e := &a.Sets[si].Errors[ei]
+			fit(&e.Loop)
+			for ci := range e.Context {
+				fit(&e.Context[ci].Loop)
+			}
+			for ki := range e.Elements {
+				for ci := range e.Elements[ki].Context {
+					fit(&e.Elements[ki].Context[ci].Loop)
+				}
+			}
+		}
+	}
 }
 
 // inspection is what the mailbox checks of an inbound file before its handler.
