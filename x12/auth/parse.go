@@ -46,6 +46,9 @@ func Parse(tree *validate.Loop) (*Transaction, error) {
 
 // Read reads every transaction set of r, which must be 278s, with their
 // envelopes.
+// The sets are read whatever the validator finds in them (findings are
+// not errors here): to see the findings, use validate.Stream and call Parse
+// with each tree.
 func Read(r io.Reader) ([]*Transaction, error) {
 	var out []*Transaction
 	err := readSets(r, "auth", func(ts *x12.TransactionSet, tree *validate.Loop) error {

@@ -33,6 +33,9 @@ func Parse271(tree *validate.Loop) (*Response, error) {
 
 // Read270 reads every transaction set of r, which must be 270s, with their
 // envelopes.
+// The sets are read whatever the validator finds in them (findings are
+// not errors here): to see the findings, use validate.Stream and call Parse270
+// with each tree.
 func Read270(r io.Reader) ([]*Inquiry, error) {
 	var out []*Inquiry
 	err := readSets(r, "elig", func(ts *x12.TransactionSet, tree *validate.Loop) error {
@@ -55,6 +58,9 @@ func Read270(r io.Reader) ([]*Inquiry, error) {
 
 // Read271 reads every transaction set of r, which must be 271s, with their
 // envelopes.
+// The sets are read whatever the validator finds in them (findings are
+// not errors here): to see the findings, use validate.Stream and call Parse271
+// with each tree.
 func Read271(r io.Reader) ([]*Response, error) {
 	var out []*Response
 	err := readSets(r, "elig", func(ts *x12.TransactionSet, tree *validate.Loop) error {

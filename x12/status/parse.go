@@ -71,6 +71,9 @@ func (k Kind) structure() string {
 
 // Read reads every transaction set of r, which must be 276s or 277s, with
 // their envelopes.
+// The sets are read whatever the validator finds in them (findings are
+// not errors here): to see the findings, use validate.Stream and call Parse
+// with each tree.
 func Read(r io.Reader) ([]*Transaction, error) {
 	var out []*Transaction
 	err := readSets(r, "status", func(ts *x12.TransactionSet, tree *validate.Loop) error {
