@@ -400,3 +400,20 @@ func TestReply(t *testing.T) {
 		t.Errorf("Reply to a response: error %v", err)
 	}
 }
+
+// TestKeptSegments writes segments the model does not type, in every
+// place that keeps them, and reads them back where they were.
+func TestKeptSegments(t *testing.T) {
+	r := request()
+	r.Other = []Segment{"ZZZ*ROOT"}
+	r.LevelOther = map[string][]Segment{"2000A": {"ZZZ*UMO"}, "2000B": {"ZZZ*REQUESTER"}}
+	r.UMO.Other = []Segment{"ZZZ*UMO NAME"}
+	r.Subscriber.LevelOther = []Segment{"ZZZ*SUBSCRIBER"}
+	r.Dependent.LevelOther = []Segment{"ZZZ*DEPENDENT"}
+	r.Dependent.Other = []Segment{"ZZZ*DEPENDENT NAME"}
+	r.Event.Services[0].Providers[0].Other = []Segment{"ZZZ*PROVIDER"}
+	out := write(t, r)
+	if diff := cmp.Diff(r, read(t, out)[0]); diff != "" {
+		t.Errorf("model → write → parse differs (-model +parsed):\n%s", diff)
+	}
+}

@@ -604,3 +604,23 @@ func TestReply(t *testing.T) {
 		t.Errorf("ActiveOn: subscriber active and rejected dependent not told apart")
 	}
 }
+
+// TestKeptSegments writes segments the model does not type, in every
+// place that keeps them, and reads them back where they were.
+func TestKeptSegments(t *testing.T) {
+	r := synthetic271()
+	r.Other = []Segment{"ZZZ*ROOT"}
+	src := &r.Sources[0]
+	src.LevelOther = []Segment{"ZZZ*SOURCE"}
+	src.Other = []Segment{"ZZZ*SOURCE NAME"}
+	rcv := &src.Receivers[0]
+	rcv.LevelOther = []Segment{"ZZZ*RECEIVER"}
+	sub := &rcv.Subscribers[0]
+	sub.LevelOther = []Segment{"ZZZ*SUBSCRIBER"}
+	sub.Other = []Segment{"MPI*A*AO*A1"}
+	sub.Benefits[1].Other = []Segment{"HSD*VS*1"}
+	out := write271(t, []*Response{r})
+	if diff := cmp.Diff(r, read271(t, out)[0]); diff != "" {
+		t.Errorf("model → write → parse differs (-model +parsed):\n%s", diff)
+	}
+}

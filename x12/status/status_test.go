@@ -464,3 +464,26 @@ func TestReply(t *testing.T) {
 		t.Errorf("Reply to a 277: error %v", err)
 	}
 }
+
+// TestKeptSegments writes segments the model does not type, in every
+// place that keeps them, and reads them back where they were.
+func TestKeptSegments(t *testing.T) {
+	r := synthetic277()
+	r.Other = []Segment{"ZZZ*ROOT"}
+	src := &r.Sources[0]
+	src.LevelOther = []Segment{"ZZZ*SOURCE"}
+	src.Other = []Segment{"ZZZ*SOURCE NAME"}
+	rcv := &src.Receivers[0]
+	rcv.LevelOther = []Segment{"ZZZ*RECEIVER"}
+	rcv.Report.Other = []Segment{"ZZZ*REPORT"}
+	pr := &rcv.Providers[0]
+	pr.LevelOther = []Segment{"ZZZ*PROVIDER"}
+	m := &pr.Members[0]
+	m.LevelOther = []Segment{"ZZZ*MEMBER"}
+	m.Claims[0].Other = []Segment{"ZZZ*CLAIM"}
+	m.Claims[0].Lines[0].Other = []Segment{"ZZZ*LINE"}
+	out := write(t, r)
+	if diff := cmp.Diff(r, read(t, out)[0]); diff != "" {
+		t.Errorf("model → write → parse differs (-model +parsed):\n%s", diff)
+	}
+}
