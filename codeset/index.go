@@ -74,9 +74,11 @@ type kindIndex struct {
 	kind Kind
 	gens []generation
 	// codes maps each code to its first listing in occs; a code listed in
-	// several generations chains through occ.next. A small map value keeps
-	// the map's table small, which is most of a lookup's cost.
-	codes  map[string]int32 // index in occs of the code's first listing
+	// several generations chains through occ.next. The key is the code
+	// packed into an integer and the value an index: a small table with no
+	// key strings to follow keeps the lookup, most of Validate's cost,
+	// within the caches.
+	codes  map[uint64]int32 // packCode(code) to the index in occs of its first listing
 	occs   []occ
 	all    []*Code
 	edits  map[pair][]editOcc
@@ -130,7 +132,7 @@ func NewIndex(sets ...*Set) *Index {
 		for _, s := range ss {
 			n += len(s.Codes)
 		}
-		ki := &kindIndex{kind: kind, codes: make(map[string]int32, n), occs: make([]occ, 0, n), edits: map[pair][]editOcc{}, limits: map[string][]limitOcc{}}
+		ki := &kindIndex{kind: kind, codes: make(map[uint64]int32, n), occs: make([]occ, 0, n), edits: map[pair][]editOcc{}, limits: map[string][]limitOcc{}}
 		for _, s := range ss {
 			from := fromDay(s.From)
 			if n := len(ki.gens); n == 0 || ki.gens[n-1].from != from {
@@ -172,11 +174,16 @@ func NewIndex(sets ...*Set) *Index {
 	return ix
 }
 
-// add lists c in generation g, unless g lists it already.
+// add lists c in generation g, unless g lists it already or c is not a
+// code Validate could ask for.
 func (ki *kindIndex) add(c *Code, g int32) bool {
+	key, packed := packCode(c.Code)
+	if !packed {
+		return false
+	}
 	o := occ{gen: g, from: fromDay(c.From), to: toDay(c.To), code: int32(len(ki.all)), next: -1,
 		billable: c.Billable, deactivated: c.Deactivated}
-	at, ok := ki.codes[c.Code]
+	at, ok := ki.codes[key]
 	if ok {
 		// Find the last listing; generations are added in order.
 		for ki.occs[at].next >= 0 {
@@ -191,7 +198,7 @@ func (ki *kindIndex) add(c *Code, g int32) bool {
 	if ok {
 		ki.occs[at].next = int32(len(ki.occs) - 1)
 	} else {
-		ki.codes[c.Code] = int32(len(ki.occs) - 1)
+		ki.codes[key] = int32(len(ki.occs) - 1)
 	}
 	return true
 }
@@ -251,13 +258,13 @@ func (ix *Index) Validate(kind Kind, code string, dos claimgate.Date) Result {
 	g := ki.judge(d, dos.IsZero())
 	r.gen, r.at = int32(g), int32(g)
 	r.Version = ki.gens[g].version
-	var at int32
-	var ok bool
+	var packed uint64
 	if key != nil {
-		at, ok = ki.codes[string(key)]
+		packed, _ = packCode(key)
 	} else {
-		at, ok = ki.codes[code]
+		packed, _ = packCode(code)
 	}
+	at, ok := ki.codes[packed]
 	if !ok {
 		r.Status = Unknown
 		fix()
@@ -299,6 +306,29 @@ func (ix *Index) Validate(kind Kind, code string, dos claimgate.Date) Result {
 	end := min(ki.gens[last+1].from-1, ki.gens[last].to)
 	r.Status, r.Ended, r.at = Expired, dateOf(end), last
 	return r
+}
+
+// packCode packs a code of up to 8 digits and upper-case letters into an
+// integer, 6 bits a character, none of them zero, so that codes of
+// different lengths never collide. Every well-formed code of every kind
+// packs.
+func packCode[T string | []byte](c T) (uint64, bool) {
+	if len(c) == 0 || len(c) > 8 {
+		return 0, false
+	}
+	var k uint64
+	for i := 0; i < len(c); i++ {
+		b := c[i]
+		switch {
+		case '0' <= b && b <= '9':
+			k = k<<6 | uint64(b-'0'+1)
+		case 'A' <= b && b <= 'Z':
+			k = k<<6 | uint64(b-'A'+11)
+		default:
+			return 0, false
+		}
+	}
+	return k, true
 }
 
 // Has reports whether the index holds any set of kind.

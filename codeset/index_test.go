@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/claimgate/claimgate"
+	"github.com/claimgate/claimgate/internal/testshared"
 )
 
 // testIndex holds two ICD-10-CM fiscal years, a HCPCS year from the
@@ -230,6 +231,39 @@ func TestDayOf(t *testing.T) {
 		}
 		if back := dateOf(dayOf(d)); back != d {
 			t.Errorf("dateOf(dayOf(%s)) = %s", d, back)
+		}
+	}
+}
+
+// TestPackCode: every code of the FY2022 ICD-10-CM file and of the
+// built-in sets packs, and no two pack alike.
+func TestPackCode(t *testing.T) {
+	seen := map[uint64]string{}
+	check := func(c string) {
+		k, ok := packCode(c)
+		if !ok {
+			t.Errorf("packCode(%q) failed", c)
+			return
+		}
+		if prev, dup := seen[k]; dup && prev != c {
+			t.Errorf("packCode(%q) = packCode(%q) = %d", c, prev, k)
+		}
+		seen[k] = c
+	}
+	for _, c := range parseFile(t, ICD10CM, testshared.Path(t, "codesets", "icd10cm", "icd10cm-order-2022.txt"), Options{}).Codes {
+		check(c.Code)
+	}
+	for _, s := range BuiltIn() {
+		for _, c := range s.Codes {
+			check(c.Code)
+		}
+	}
+	for _, c := range []string{"A", "0", "1", "Z", "00", "01", "A0", "ZZZZZZZZ", "00000000"} {
+		check(c)
+	}
+	for _, c := range []string{"", "a", "E11.9", "ZZZZZZZZZ", "E 11"} {
+		if _, ok := packCode(c); ok {
+			t.Errorf("packCode(%q) succeeded", c)
 		}
 	}
 }
