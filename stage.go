@@ -110,6 +110,11 @@ const (
 	Forward MoveKind = "forward" // the next stage in the chain, or an adjudication outcome route
 	Rework  MoveKind = "rework"  // back upstream to fix a defect (rejection, denial)
 	Reopen  MoveKind = "reopen"  // a closed case reopened by a recoupment or reversal
+	// Cancel closes a case whose encounter did not happen (a no-show or a
+	// cancellation): no service was rendered and no claim exists, so there
+	// is nothing for the mid-cycle or Close-Ready gates to check. The
+	// workflow allows it only when the encounter records why.
+	Cancel MoveKind = "cancelled"
 )
 
 // moves lists every allowed move. Anything else is refused: a move that skips
@@ -138,6 +143,8 @@ func init() {
 	allow(Rework, ARFollowUp, Denials, ClaimBuild, Registration)
 	allow(Rework, PatientBalance, Registration, ARFollowUp)
 	allow(Reopen, Closed, Posting)
+	// A no-show or cancellation closes the case without a claim.
+	allow(Cancel, Encounter, Closed)
 }
 
 // MoveKindOf returns the kind of the move from one stage to another, or an

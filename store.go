@@ -19,6 +19,7 @@ type Store interface {
 	UserStore
 	CaseStore
 	WorkStore
+	MidCycleStore
 	Close() error
 }
 

@@ -170,6 +170,11 @@ func (s *Service) Move(ctx context.Context, actor *claimgate.User, caseID int64,
 	if !canWork(actor, from) {
 		return claimgate.Event{}, claimgate.Errorf(claimgate.Forbidden, "moving a case out of %s needs the %s or manager role", from, from.OwnerRole())
 	}
+	if kind == claimgate.Cancel {
+		// A no-show or cancellation is recorded with its reason, and the
+		// case closes in the same transaction (CloseUnrendered).
+		return claimgate.Event{}, claimgate.Errorf(claimgate.Invalid, "a case leaves %s for %s only when its no-show or cancellation is recorded", from, to)
+	}
 	reason = strings.TrimSpace(reason)
 	if kind != claimgate.Forward && reason == "" {
 		return claimgate.Event{}, claimgate.Errorf(claimgate.Invalid, "a %s move needs a reason", kind)

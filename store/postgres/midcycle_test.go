@@ -1,0 +1,11 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"github.com/claimgate/claimgate/store/storetest"
+)
+
+func TestMidCycle(t *testing.T) {
+	storetest.MidCycle(t, open)
+}
