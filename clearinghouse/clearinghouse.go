@@ -215,7 +215,7 @@ type InboundFilter struct {
 // files. *sqlstore.Store implements it on SQLite and PostgreSQL.
 type Store interface {
 	// CreatePartner inserts p (validated) and sets CreatedAt. A partner with
-	// p's ID is a Conflict.
+	// p's ID, or another with p's mailbox folder, is a Conflict.
 	CreatePartner(ctx context.Context, p *Partner) error
 	// Partner returns partner id; NotFound if there is none.
 	Partner(ctx context.Context, id string) (Partner, error)

@@ -15,7 +15,8 @@ import (
 var _ clearinghouse.Store = (*Store)(nil)
 
 // CreatePartner inserts p, which must be valid, and sets its CreatedAt when
-// zero. A partner with p's ID is a Conflict.
+// zero. A partner with p's ID, or another with p's mailbox folder, is a
+// Conflict.
 func (s *Store) CreatePartner(ctx context.Context, p *clearinghouse.Partner) error {
 	if err := p.Validate(); err != nil {
 		return err
@@ -30,6 +31,10 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`
 	_, err := s.db.ExecContext(ctx, q, p.ID, p.Name, p.OurQualifier, p.OurID, p.TheirQualifier, p.TheirID,
 		p.OurAppCode, p.TheirAppCode, list(p.PayerIDs), p.Usage, p.Mailbox, list(p.Acknowledge), s.ts(p.CreatedAt))
 	if s.d.Classify(err) == ErrUnique {
+		var other string
+		if s.db.QueryRowContext(ctx, `SELECT id FROM trading_partners WHERE mailbox = $1 AND id <> $2`, p.Mailbox, p.ID).Scan(&other) == nil {
+			return claimgate.Errorf(claimgate.Conflict, "the mailbox folder is already trading partner %s's", other)
+		}
 		return claimgate.Errorf(claimgate.Conflict, "trading partner %s already exists", p.ID)
 	}
 	return s.fail("trading partner", err)

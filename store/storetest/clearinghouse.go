@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -89,7 +90,20 @@ func testPartnerErrors(t *testing.T, s claimgate.Store) {
 	addPartner(t, s, "P1")
 	dup := partner("P1")
 	wantKind(t, "CreatePartner(duplicate)", cs.CreatePartner(ctx, &dup), claimgate.Conflict)
-	_, err := cs.Partner(ctx, "nope")
+	sameBox := partner("P3")
+	sameBox.Mailbox = dup.Mailbox
+	err := cs.CreatePartner(ctx, &sameBox)
+	wantKind(t, "CreatePartner(another's mailbox)", err, claimgate.Conflict)
+	if !strings.Contains(claimgate.ErrorMessage(err), "P1") {
+		t.Errorf("CreatePartner(another's mailbox) = %v, want it to name P1", err)
+	}
+	noBox := partner("P4")
+	noBox.Mailbox = ""
+	must(t, cs.CreatePartner(ctx, &noBox))
+	noBox2 := partner("P5")
+	noBox2.Mailbox = ""
+	must(t, cs.CreatePartner(ctx, &noBox2)) // real-time only partners share no folder
+	_, err = cs.Partner(ctx, "nope")
 	wantKind(t, "Partner(unknown)", err, claimgate.NotFound)
 	bad := []struct {
 		name   string
@@ -112,8 +126,8 @@ func testPartnerErrors(t *testing.T, s claimgate.Store) {
 	}
 	all, err := cs.Partners(ctx)
 	must(t, err)
-	if len(all) != 1 {
-		t.Errorf("Partners after refused creates = %d partners, want 1", len(all))
+	if len(all) != 3 {
+		t.Errorf("Partners after refused creates = %d partners, want 3", len(all))
 	}
 }
 

@@ -23,6 +23,9 @@ CREATE TABLE trading_partners (
 	created_at TEXT NOT NULL
 );
 
+-- Two partners polling one folder would take each other's files.
+CREATE UNIQUE INDEX trading_partners_mailbox ON trading_partners (mailbox) WHERE mailbox <> '';
+
 CREATE TABLE outbound_files (
 	id INTEGER PRIMARY KEY,
 	partner_id TEXT NOT NULL REFERENCES trading_partners (id),
