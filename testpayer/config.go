@@ -67,7 +67,7 @@ type PayerConfig struct {
 	InterestRate  int64 `json:"interest_rate_bp,omitempty"`
 	// UnderpaymentRate is the percent of claims (0 to 100) on which the
 	// payer pays one line below its own fee schedule, by
-	// UnderpaymentPercent (default 10).
+	// UnderpaymentPercent (at most 50; default 10).
 	UnderpaymentRate    int `json:"underpayment_rate,omitempty"`
 	UnderpaymentPercent int `json:"underpayment_percent,omitempty"`
 }
@@ -99,7 +99,11 @@ type Member struct {
 	// Copay is charged once per claim, on its first paid line.
 	Copay Money `json:"copay"`
 	// Coinsurance is the member's share after the deductible, in percent.
-	Coinsurance  int64 `json:"coinsurance_pct"`
+	Coinsurance int64 `json:"coinsurance_pct"`
+	// OOPMax caps the member's cost sharing for the year; zero means the
+	// plan has no out-of-pocket maximum (Medicare Part B). The payer
+	// counts down OOPRemaining and DeductibleRemaining as it adjudicates
+	// (there is no reset at the turn of the year).
 	OOPMax       Money `json:"oop_max"`
 	OOPRemaining Money `json:"oop_remaining"`
 	// OtherPayerPrimary says another payer is primary: claims billed to
@@ -213,8 +217,12 @@ func (c *Config) Check() error {
 			return fmt.Errorf("%s: address needs line1, city, state and zip", where)
 		case p.TimelyFilingDays <= 0 || p.DaysToPay < 0:
 			return fmt.Errorf("%s: timely_filing_days must be positive and days_to_pay not negative", where)
-		case p.UnderpaymentRate < 0 || p.UnderpaymentRate > 100 || p.UnderpaymentPercent < 0 || p.UnderpaymentPercent > 100:
-			return fmt.Errorf("%s: underpayment rate and percent are percentages", where)
+		case p.UnderpaymentRate < 0 || p.UnderpaymentRate > 100:
+			return fmt.Errorf("%s: underpayment_rate must be 0 to 100", where)
+		case p.UnderpaymentPercent < 0 || p.UnderpaymentPercent > 50:
+			// An underpayment is a shortfall, not a denial by CO-45 (whose
+			// usage forbids an amount equal to the charge).
+			return fmt.Errorf("%s: underpayment_percent must be 0 to 50", where)
 		}
 		seen[p.ID] = true
 		for _, npi := range p.BillingNPIs {
