@@ -301,7 +301,11 @@ func (p *plan) adjudicate(s *submission, received time.Time, seed uint64) *Decis
 		denyAll("CO", "29", fmt.Sprintf("received %d days after the first date of service; the filing limit is %d days", days, p.cfg.TimelyFilingDays))
 		claimDenied = true
 	}
-	if !claimDenied && m.OtherPayerPrimary && d.Status == "1" && len(c.OtherSubscribers) == 0 {
+	// A claim billed to this payer as secondary carries the primary's
+	// adjudication (loop 2320): what it paid is taken off this payer's
+	// payment, line by line.
+	secondary := d.Status == "2" && len(c.OtherSubscribers) > 0
+	if !claimDenied && m.OtherPayerPrimary && !secondary {
 		other := m.OtherPayerName
 		if other == "" {
 			other = "another payer"
@@ -409,6 +413,14 @@ func (p *plan) adjudicate(s *submission, received time.Time, seed uint64) *Decis
 			pr("2", percent(rest, m.Coinsurance), fmt.Sprintf("coinsurance %d%% of %s", m.Coinsurance, money(rest)))
 		}
 		ld.Paid = rest
+		if secondary {
+			if prior := priorPaid(c, i); prior > 0 && ld.Paid > 0 {
+				cut := min(prior, ld.Paid)
+				ld.Paid -= cut
+				ld.Adjustments = append(ld.Adjustments, Adjustment{Group: "OA", Reason: "23", Amount: cut,
+					Why: fmt.Sprintf("the primary payer paid %s on this line", money(prior))})
+			}
+		}
 	}
 	// An occasional underpayment against the payer's own fee schedule.
 	r := rng(seed, p.cfg.ID, d.ClaimID, d.signature)
@@ -664,4 +676,39 @@ func signedMoney(cents int64) string {
 func (p *plan) payDate(received time.Time) time.Time {
 	y, m, d := received.UTC().Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).AddDate(0, 0, p.cfg.DaysToPay)
+}
+
+// priorPaid returns what the primary payer paid on line i of c: its 2430
+// line adjudications if the claim has them, else its claim-level payments
+// (2320 AMT*D) shared out by the lines' charges, the last line taking the
+// rounding.
+func priorPaid(c *claim.Claim, i int) int64 {
+	var lines bool
+	for _, l := range c.Lines {
+		lines = lines || len(l.Adjudications) > 0
+	}
+	if lines {
+		var sum int64
+		for _, a := range c.Lines[i].Adjudications {
+			sum += a.Paid
+		}
+		return sum
+	}
+	var total int64
+	for _, o := range c.OtherSubscribers {
+		if o.PayerPaid != nil {
+			total += *o.PayerPaid
+		}
+	}
+	if total <= 0 || c.TotalCharge <= 0 {
+		return 0
+	}
+	var before int64
+	for j := range i {
+		before += total * c.Lines[j].Charge / c.TotalCharge
+	}
+	if i == len(c.Lines)-1 {
+		return total - before
+	}
+	return total * c.Lines[i].Charge / c.TotalCharge
 }

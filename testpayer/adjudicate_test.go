@@ -2,6 +2,7 @@ package testpayer
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -196,5 +197,36 @@ func TestExplain(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, ds[0].Explain()); diff != "" {
 		t.Errorf("Explain (-want +got):\n%s", diff)
+	}
+}
+
+// TestSecondary: the claim CO-22 denied as primary, billed again as
+// secondary with the primary's payment, is paid less what the primary
+// paid (OA-23), as processed-as-secondary (CLP02 2).
+func TestSecondary(t *testing.T) {
+	spec := claimSpec{id: "S1", member: "M3", last: "OKAFOR", first: "JAMES", sbr: "S", dx: []string{"J069"},
+		lines: []line{{code: "99213", dos: "2026-02-20", cents: 15000}, {code: "80053", dos: "2026-02-20", cents: 5000}}, primaryPaid: 6000}
+	c := outcome(t, variant{spec: spec})
+	if c.Status != "2" {
+		t.Errorf("CLP02 = %s, want 2", c.Status)
+	}
+	var got []string
+	for _, s := range c.Services {
+		for _, a := range s.Adjustments {
+			for _, r := range a.Reasons {
+				got = append(got, fmt.Sprintf("%s %s-%s %d", s.Procedure.Code, a.Group, r.Code, r.Amount))
+			}
+		}
+		got = append(got, fmt.Sprintf("%s paid %d", s.Procedure.Code, s.Paid))
+	}
+	// The primary's 60 is shared by charge: 45 to 99213, 15 to 80053.
+	// M3 has no cost sharing: 99213 allowed 92.50 less 45, 80053
+	// allowed 11 less 11 (of 15).
+	want := []string{
+		"99213 CO-45 5750", "99213 OA-23 4500", "99213 paid 4750",
+		"80053 CO-45 3900", "80053 OA-23 1100", "80053 paid 0",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("secondary claim (-want +got):\n%s", diff)
 	}
 }

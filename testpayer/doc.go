@@ -17,7 +17,9 @@
 //     with CO-45, patient responsibility as PR-1/PR-2/PR-3 from the member's
 //     deductible, coinsurance and copay (capped by the out-of-pocket maximum),
 //     and the denials each claim earns: OA-18 duplicate, CO-29 past the
-//     filing limit, CO-22 another payer primary, CO-16 with a RARC naming
+//     filing limit, CO-22 another payer primary (billed again as secondary
+//     with the primary's payment, the claim is paid less it, OA-23), CO-16
+//     with a RARC naming
 //     what is missing (N290 rendering provider, M53 units), CO-26/CO-27
 //     service before coverage or after it ended, CO-197 no authorization on
 //     file, CO-50 diagnosis not supporting the service (RARC N115 or the

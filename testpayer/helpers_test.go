@@ -95,6 +95,9 @@ type claimSpec struct {
 	lines     []line
 	noRender  bool // billing provider an organization without a rendering provider
 	orgBiller bool
+	// primaryPaid, when set, adds the primary payer's adjudication (loop
+	// 2320 with AMT*D) for a claim billed as secondary.
+	primaryPaid int64
 }
 
 func (s claimSpec) claim() claim.Claim {
@@ -114,6 +117,15 @@ func (s claimSpec) claim() claim.Claim {
 	c.HealthCodes = []claim.CodeList{hi}
 	if !s.noRender {
 		c.Providers = []claim.Party{{Entity: claim.Entity{Role: "82", Type: "1", Last: "CLINIC", First: "CASEY", IDQualifier: "XX", ID: "1245319599"}}}
+	}
+	if s.primaryPaid > 0 {
+		paid := s.primaryPaid
+		c.OtherSubscribers = []claim.OtherSubscriber{{
+			PayerResponsibility: "P", Relationship: "18", FilingIndicator: "CI", PayerPaid: &paid,
+			BenefitsAssignment: "Y", ReleaseOfInformation: "Y",
+			Subscriber: claim.Party{Entity: claim.Entity{Role: "IL", Type: "1", Last: s.last, First: s.first, IDQualifier: "MI", ID: "EMP" + s.member}},
+			Payer:      claim.Party{Entity: claim.Entity{Role: "PR", Type: "2", Last: "EMPLOYER TRUST", IDQualifier: "PI", ID: "EMPTR"}},
+		}}
 	}
 	for i, l := range s.lines {
 		units := l.units
