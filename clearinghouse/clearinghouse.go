@@ -61,7 +61,11 @@ type Partner struct {
 	// Acknowledge lists the inbound kinds we answer with a 999 (written to
 	// outbound/), such as "835" or "277CA". Empty: we send no 999s.
 	Acknowledge []Kind
-	CreatedAt   time.Time
+	// FirstControl is the first ISA13, GS06 and ST02 to hand out (0 means
+	// 1), for a partner we already exchanged files with from another
+	// system, whose numbers we must not repeat. Only CreatePartner reads it.
+	FirstControl int64
+	CreatedAt    time.Time
 }
 
 var partnerIDPattern = regexp.MustCompile(`^[A-Za-z0-9-]{1,32}$`)
@@ -94,6 +98,9 @@ func (p *Partner) Validate() error {
 		if len(f.v) < 2 || len(f.v) > 15 || !isaIDPattern.MatchString(f.v) {
 			bad = append(bad, f.name+": 2 to 15 characters")
 		}
+	}
+	if p.FirstControl < 0 || p.FirstControl > MaxControl {
+		bad = append(bad, "first control number: 1 to 999999999")
 	}
 	if p.Usage != "T" && p.Usage != "P" {
 		bad = append(bad, "usage (ISA15): T (test) or P (production)")

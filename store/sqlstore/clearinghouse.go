@@ -14,8 +14,8 @@ import (
 
 var _ clearinghouse.Store = (*Store)(nil)
 
-// CreatePartner inserts p, which must be valid, and sets its CreatedAt when
-// zero. A partner with p's ID, or another with p's mailbox folder, is a
+// CreatePartner inserts p, which must be valid, with its counters set to
+// hand out p.FirstControl first, and sets its CreatedAt when zero. A partner with p's ID, or another with p's mailbox folder, is a
 // Conflict.
 func (s *Store) CreatePartner(ctx context.Context, p *clearinghouse.Partner) error {
 	if err := p.Validate(); err != nil {
@@ -25,11 +25,12 @@ func (s *Store) CreatePartner(ctx context.Context, p *clearinghouse.Partner) err
 		p.CreatedAt = now()
 	}
 	p.CreatedAt = norm(p.CreatedAt)
+	last := max(p.FirstControl-1, 0)
 	const q = `INSERT INTO trading_partners (id, name, our_qualifier, our_id, their_qualifier, their_id,
-	our_app_code, their_app_code, payer_ids, usage_indicator, mailbox, acknowledge, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`
+	our_app_code, their_app_code, payer_ids, usage_indicator, mailbox, acknowledge, last_isa, last_gs, last_st, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $13, $14)`
 	_, err := s.db.ExecContext(ctx, q, p.ID, p.Name, p.OurQualifier, p.OurID, p.TheirQualifier, p.TheirID,
-		p.OurAppCode, p.TheirAppCode, list(p.PayerIDs), p.Usage, p.Mailbox, list(p.Acknowledge), s.ts(p.CreatedAt))
+		p.OurAppCode, p.TheirAppCode, list(p.PayerIDs), p.Usage, p.Mailbox, list(p.Acknowledge), last, s.ts(p.CreatedAt))
 	if s.d.Classify(err) == ErrUnique {
 		var other string
 		if s.db.QueryRowContext(ctx, `SELECT id FROM trading_partners WHERE mailbox = $1 AND id <> $2`, p.Mailbox, p.ID).Scan(&other) == nil {

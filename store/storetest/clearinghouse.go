@@ -151,11 +151,26 @@ func testControlNumbers(t *testing.T, s claimgate.Store) {
 		must(t, err)
 		diff(t, fmt.Sprintf("NextControlNumbers(%s, %d)", st.partner, st.sets), got, st.want)
 	}
+	// A partner taken over from another system starts where it left off,
+	// and runs out at nine digits.
+	late := partner("LATE")
+	late.FirstControl = clearinghouse.MaxControl - 1
+	must(t, cs.CreatePartner(ctx, &late))
+	got, err := cs.NextControlNumbers(ctx, "LATE", 2)
+	must(t, err)
+	diff(t, "NextControlNumbers(LATE)", got, clearinghouse.Control{ISA13: clearinghouse.MaxControl - 1,
+		GS06: clearinghouse.MaxControl - 1, ST02: clearinghouse.MaxControl - 1, Sets: 2})
+	_, err = cs.NextControlNumbers(ctx, "LATE", 1)
+	wantKind(t, "NextControlNumbers(past nine digits)", err, claimgate.Conflict)
+	bad := partner("BAD")
+	bad.FirstControl = clearinghouse.MaxControl + 1
+	wantKind(t, "CreatePartner(first control past nine digits)", cs.CreatePartner(ctx, &bad), claimgate.Invalid)
+
 	c := clearinghouse.Control{ISA13: 7, GS06: 7, ST02: 12, Sets: 2}
 	if c.ISA() != "000000007" || c.GS() != "7" || c.ST(0) != "0012" || c.ST(1) != "0013" {
 		t.Errorf("Control %+v writes ISA %s GS %s ST %s %s", c, c.ISA(), c.GS(), c.ST(0), c.ST(1))
 	}
-	_, err := cs.NextControlNumbers(ctx, "nope", 1)
+	_, err = cs.NextControlNumbers(ctx, "nope", 1)
 	wantKind(t, "NextControlNumbers(unknown)", err, claimgate.NotFound)
 	_, err = cs.NextControlNumbers(ctx, "A", 0)
 	wantKind(t, "NextControlNumbers(0 sets)", err, claimgate.Invalid)
@@ -163,7 +178,7 @@ func testControlNumbers(t *testing.T, s claimgate.Store) {
 	// and the counters stay where they were.
 	_, err = cs.NextControlNumbers(ctx, "B", clearinghouse.MaxControl)
 	wantKind(t, "NextControlNumbers(past the last ST02)", err, claimgate.Conflict)
-	got, err := cs.NextControlNumbers(ctx, "B", 1)
+	got, err = cs.NextControlNumbers(ctx, "B", 1)
 	must(t, err)
 	diff(t, "NextControlNumbers(B) after a refused block", got, clearinghouse.Control{ISA13: 2, GS06: 2, ST02: 3, Sets: 1})
 }
