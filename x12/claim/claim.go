@@ -481,3 +481,34 @@ type LineAdjudication struct {
 	RemainingLiability *int64    `json:",omitempty"`
 	Other              []Segment `json:",omitempty"`
 }
+
+// ClaimRef is a claim with the loops above it: who bills, who is insured
+// and, when it is someone else, who the patient is.
+type ClaimRef struct {
+	Claim           *Claim
+	BillingProvider *BillingProvider
+	Subscriber      *Subscriber
+	Patient         *Patient // nil when the subscriber is the patient
+}
+
+// Claims returns every claim of t in file order, each with its hierarchy.
+// The pointers point into t.
+func (t *Transaction) Claims() []ClaimRef {
+	var out []ClaimRef
+	for i := range t.BillingProviders {
+		bp := &t.BillingProviders[i]
+		for j := range bp.Subscribers {
+			sb := &bp.Subscribers[j]
+			for k := range sb.Claims {
+				out = append(out, ClaimRef{Claim: &sb.Claims[k], BillingProvider: bp, Subscriber: sb})
+			}
+			for k := range sb.Patients {
+				pt := &sb.Patients[k]
+				for m := range pt.Claims {
+					out = append(out, ClaimRef{Claim: &pt.Claims[m], BillingProvider: bp, Subscriber: sb, Patient: pt})
+				}
+			}
+		}
+	}
+	return out
+}

@@ -357,6 +357,16 @@ func FuzzParse837(f *testing.F) {
 		}
 		f.Add(rawSample(f, s.dir, s.name))
 	}
+	// Inputs the fuzzer found that once failed: a billing provider
+	// without its name loop; an Other segment with a trailing separator; a
+	// receiver loop whose NM1 is not NM1*40; an HL without a level.
+	const env = "ISA*00*          *00*          *ZZ*A              *ZZ*B              *001001*0000*^*00501*000000001*0*T*!~" +
+		"GS*HC*A*B*20001001*0000*1*X*005010X222A1~ST*837*0001*005010X222A1~BHT*0019~"
+	const end = "SE*9*0001~GE*1*1~IEA*1*000000001~"
+	f.Add([]byte(env + "NM1*41*2*S*****46*1~PER*IC*X~HL*1**20*0~NM1~" + end))
+	f.Add([]byte(env + "NM1*41*2*S*****46*1~00*~" + end))
+	f.Add([]byte(env + "NM1*00~" + end))
+	f.Add([]byte(env + "NM1*41*2*S*****46*1~HL~" + end))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		first, err := readAll(data)
 		if err != nil || len(first) == 0 {

@@ -305,3 +305,33 @@ func TestHierarchy(t *testing.T) {
 		t.Errorf("HL segments (-want +got):\n%s", diff)
 	}
 }
+
+func TestClaims(t *testing.T) {
+	tr := professional()
+	type row struct{ Claim, Billing, Member, Patient string }
+	var got []row
+	for _, c := range tr.Claims() {
+		r := row{c.Claim.PatientControlNumber, c.BillingProvider.ID, c.Subscriber.Name.ID, ""}
+		if c.Patient != nil {
+			r.Patient = c.Patient.Name.First
+		}
+		got = append(got, r)
+	}
+	want := []row{{"CG-1001", "1234567893", "MEM0001", ""}, {"CG-1002", "1234567893", "MEM0002", "ROBIN"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Claims() (-want +got):\n%s", diff)
+	}
+	if d := tr.Claims()[0].Claim.Diagnoses(); len(d) != 3 || d[0].Code != "J020" {
+		t.Errorf("Diagnoses() = %v, want J020, R05, R509", d)
+	}
+	in := institutional().Claims()[0].Claim
+	if p, ok := in.PrincipalProcedure(); !ok || p.Code != "02703DZ" {
+		t.Errorf("PrincipalProcedure() = %v, %v, want 02703DZ", p, ok)
+	}
+	if s, ok := in.Statement(); !ok || !s.To.Equal(day("20251205")) {
+		t.Errorf("Statement() = %v, %v, want to 2025-12-05", s, ok)
+	}
+	if got := in.TypeOfBill(); got != "111" {
+		t.Errorf("TypeOfBill() = %q, want 111", got)
+	}
+}
