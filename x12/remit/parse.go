@@ -3,6 +3,7 @@ package remit
 import (
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/claimgate/claimgate/x12"
 	"github.com/claimgate/claimgate/x12/validate"
@@ -150,6 +151,7 @@ func (p *parser) payer(l *validate.Loop) Payer {
 		}
 	}
 	py.Address = p.address(l)
+	slices.SortStableFunc(py.Contacts, func(a, b Contact) int { return perRank(a.Function) - perRank(b.Function) })
 	return py
 }
 
@@ -365,6 +367,9 @@ func (p *parser) claim(l *validate.Loop) Claim {
 			c.Quantities = append(c.Quantities, QuantityInfo{Qualifier: p.str(s, 1), Quantity: p.quantity(s, 2)})
 		}
 	}
+	// Write puts REFs in TR3 order; read them so, and the model is the same
+	// whichever order a payer sent them in.
+	c.Refs = sortedRefs(c.Refs, claimRefRank)
 	if len(l.Loops) > 0 {
 		c.Services = make([]Service, 0, len(l.Loops))
 		for _, s := range l.Loops {
@@ -449,6 +454,7 @@ func (p *parser) service(l *validate.Loop) Service {
 			sv.Remarks = append(sv.Remarks, Remark{Qualifier: p.str(s, 1), Code: p.str(s, 2)})
 		}
 	}
+	sv.Refs = sortedRefs(sv.Refs, serviceRefRank)
 	return sv
 }
 

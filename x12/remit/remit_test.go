@@ -507,3 +507,36 @@ func writtenEnvelope(e Envelope, version string, n int) Envelope {
 	def(&e.Control, fmt.Sprintf("%04d", n+1))
 	return e
 }
+
+// TestReadOrder checks that segments a payer sends out of TR3 order read
+// as Write will put them, so that write then parse gives the same model.
+func TestReadOrder(t *testing.T) {
+	const in = "ISA*00*          *00*          *ZZ*TESTPAYER      *ZZ*CLAIMGATE      *260101*0930*^*00501*000000042*0*T*:~" +
+		"GS*HP*TESTPAYER*CLAIMGATE*20260101*0930*42*X*005010X221A1~ST*835*0042*005010X221A1~BPR*I*5*C*NON~TRN*1*EFT1*1999999999~" +
+		"N1*PR*TEST PLAN~N3*1 WAY~N4*TOWN*NY*10001~PER*IC**UR*example.test~PER*BL*EDI*TE*5550001111~" +
+		"N1*PE*CLINIC*XX*1234567893~LX*1~CLP*A1*1*10*5**12~NM1*QC*1*DOE*JANE~REF*1B*RENDER1~REF*1L*GROUP7~" +
+		"SVC*HC:99213*10*5~REF*0K*POLICY7~REF*6R*LINE1~REF*1S*APG1~SE*20*0042~GE*1*42~IEA*1*000000042~"
+	got, err := readAll([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := got[0]
+	if want := []string{"BL", "IC"}; r.Payer.Contacts[0].Function != want[0] || r.Payer.Contacts[1].Function != want[1] {
+		t.Errorf("payer contacts %v, want BL then IC", r.Payer.Contacts)
+	}
+	c := r.Headers[0].Claims[0]
+	if diff := cmp.Diff([]Ref{{"1L", "GROUP7"}, {"1B", "RENDER1"}}, c.Refs); diff != "" {
+		t.Errorf("claim refs (-want +got):\n%s", diff)
+	}
+	sv := c.Services[0]
+	if diff := cmp.Diff([]Ref{{"1S", "APG1"}, {"0K", "POLICY7"}}, sv.Refs); diff != "" || sv.LineItemControlNumber != "LINE1" {
+		t.Errorf("service refs (-want +got):\n%s; 6R %q", diff, sv.LineItemControlNumber)
+	}
+	again, err := readAll(write(t, got))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(got, again); diff != "" {
+		t.Errorf("parse(write(parse(f))) != parse(f) (-first +second):\n%s", diff)
+	}
+}
