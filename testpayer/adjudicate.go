@@ -74,6 +74,8 @@ type Decision struct {
 	Lines        []LineDecision
 	Notes        []string // claim-level explanations
 	Underpaid    bool     // one line paid below the fee schedule on purpose
+	underpaidAt  int      // the index of that line
+	underpaidBy  int64    // and by how much
 	Reversed     bool     // a later reversal took this decision back
 	signature    string   // what makes a duplicate
 	deductible   int64    // PR-1 taken from the member's deductible
@@ -439,7 +441,7 @@ func (p *plan) adjudicate(s *submission, received time.Time, seed uint64) *Decis
 			ld.Paid -= cut
 			addAdjustment(ld, Adjustment{Group: "CO", Reason: "45", Amount: cut,
 				Why: fmt.Sprintf("underpaid: allowed %d%% below the payer's own fee schedule", pct)})
-			d.Underpaid = true
+			d.Underpaid, d.underpaidAt, d.underpaidBy = true, i, cut
 			d.Notes = append(d.Notes, fmt.Sprintf("line %d paid %s below the fee schedule", ld.Number, money(cut)))
 			break
 		}
@@ -711,4 +713,53 @@ func priorPaid(c *claim.Claim, i int) int64 {
 		return total - before
 	}
 	return total * c.Lines[i].Charge / c.TotalCharge
+}
+
+// correct reverses decision d, which underpaid a line, and decides it again
+// with that line paid at the fee schedule: the payer finding its own error.
+// Both are paid on day.
+func (p *plan) correct(d *Decision, day time.Time) (reversal, corrected *Decision) {
+	reversal = p.reverse(d, day, "reversed: the payer found it underpaid the claim")
+	reversal.PayDate = day
+	p.decisions = append(p.decisions, reversal)
+	c := *d
+	c.Lines = slices.Clone(d.Lines)
+	for i := range c.Lines {
+		c.Lines[i].Adjustments = slices.Clone(c.Lines[i].Adjustments)
+		c.Lines[i].Remarks = slices.Clone(c.Lines[i].Remarks)
+	}
+	l := &c.Lines[d.underpaidAt]
+	l.Allowed += d.underpaidBy
+	l.Paid += d.underpaidBy
+	for i, a := range l.Adjustments {
+		if a.Group != "CO" || a.Reason != "45" {
+			continue
+		}
+		a.Amount -= d.underpaidBy
+		if before, _, ok := strings.Cut(a.Why, "; underpaid"); ok {
+			a.Why = before
+		}
+		l.Adjustments[i] = a
+		if a.Amount == 0 {
+			l.Adjustments = slices.Delete(l.Adjustments, i, i+1)
+		}
+		break
+	}
+	c.Paid += d.underpaidBy
+	c.Underpaid, c.underpaidBy, c.Reversed, c.released, c.reversalOf = false, 0, false, false, nil
+	p.seq++
+	c.PayerClaimID = fmt.Sprintf("%s%s%04d", p.cfg.ID, day.Format("060102"), p.seq)
+	c.sequence = p.seq
+	c.PayDate = day
+	c.Notes = []string{fmt.Sprintf("corrected: line %d paid at the fee schedule, replacing payer claim %s", l.Number, d.PayerClaimID)}
+	// The reversal gave the member back the cost sharing; the correction
+	// takes the same again.
+	if m := p.members[c.MemberID]; m != nil {
+		m.DeductibleRemaining -= Money(c.deductible)
+		if m.OOPMax > 0 {
+			m.OOPRemaining -= Money(c.outOfPocket)
+		}
+	}
+	p.record(&c)
+	return reversal, &c
 }

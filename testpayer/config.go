@@ -70,6 +70,10 @@ type PayerConfig struct {
 	// UnderpaymentPercent (at most 50; default 10).
 	UnderpaymentRate    int `json:"underpayment_rate,omitempty"`
 	UnderpaymentPercent int `json:"underpayment_percent,omitempty"`
+	// CorrectionDays, when above zero, makes the payer find its own
+	// underpayments: a claim it underpaid is reversed (CLP02 22) and paid
+	// again at the fee schedule CorrectionDays after it was paid.
+	CorrectionDays int `json:"correction_days,omitempty"`
 }
 
 // Address is a street address.
@@ -215,8 +219,8 @@ func (c *Config) Check() error {
 			return fmt.Errorf("%s: tax_id must be nine digits", where)
 		case p.Address.Line1 == "" || p.Address.City == "" || p.Address.State == "" || p.Address.Zip == "":
 			return fmt.Errorf("%s: address needs line1, city, state and zip", where)
-		case p.TimelyFilingDays <= 0 || p.DaysToPay < 0:
-			return fmt.Errorf("%s: timely_filing_days must be positive and days_to_pay not negative", where)
+		case p.TimelyFilingDays <= 0 || p.DaysToPay < 0 || p.CorrectionDays < 0:
+			return fmt.Errorf("%s: timely_filing_days must be positive, days_to_pay and correction_days not negative", where)
 		case p.UnderpaymentRate < 0 || p.UnderpaymentRate > 100:
 			return fmt.Errorf("%s: underpayment_rate must be 0 to 100", where)
 		case p.UnderpaymentPercent < 0 || p.UnderpaymentPercent > 50:

@@ -25,7 +25,9 @@
 //     file, CO-50 diagnosis not supporting the service (RARC N115 or the
 //     coverage rule's), CO-97 (M15) and CO-236 bundled pairs, CO-204 not on
 //     the fee schedule; occasional underpayments against the payer's own fee
-//     schedule (seeded); reversals (CLP02 22) for replacement and void claims;
+//     schedule (seeded), which a payer with correction days reverses and
+//     pays again in full later; reversals (CLP02 22) for replacement and
+//     void claims;
 //     and provider-level adjustments: interest (PLB L6) past the prompt-pay
 //     days, a forwarding balance (FB) when reversals exceed a payment and its
 //     recovery (WO) from the next;

@@ -358,3 +358,52 @@ func kinds(fs []File) []string {
 	}
 	return out
 }
+
+// TestCorrection: with correction_days set, the payer reverses a claim it
+// underpaid and pays it again at the fee schedule; paying daily or once at
+// the end writes the same files.
+func TestCorrection(t *testing.T) {
+	cfg := testConfig()
+	cfg.Payers[0].UnderpaymentRate, cfg.Payers[0].CorrectionDays = 100, 10
+	spec := claimSpec{id: "C1", member: "M4", last: "PATEL", dx: []string{"J069"}, lines: []line{{code: "99213", dos: "2026-02-20", cents: 15000}}}
+	pay := func(daily bool) []File {
+		p := newPayer(t, cfg, day("2026-03-01"))
+		ctx := context.Background()
+		if _, err := p.HandleBatch(ctx, file837(t, "000000951", spec)); err != nil {
+			t.Fatal(err)
+		}
+		var files []File
+		for d := day("2026-03-02"); !d.After(day("2026-04-30")); d = d.AddDate(0, 0, 1) {
+			if !daily && d.Before(day("2026-04-30")) {
+				continue
+			}
+			fs, err := p.Advance(ctx, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files = append(files, fs...)
+		}
+		return files
+	}
+	daily, once := pay(true), pay(false)
+	if diff := cmp.Diff(daily, once); diff != "" {
+		t.Errorf("paying daily and once differ (-daily +once):\n%s", diff)
+	}
+	var got []string
+	for _, f := range daily {
+		checkValid(t, f.Name, f.Data)
+	}
+	for _, r := range remits(t, daily) {
+		var claims []string
+		for _, c := range r.Headers[0].Claims {
+			claims = append(claims, c.Status+"/"+x12.FormatAmount(c.Paid))
+		}
+		got = append(got, x12.FormatDate(r.Payment.Date)+" "+strings.Join(claims, " ")+" = "+x12.FormatAmount(r.Payment.Amount))
+	}
+	// Allowed 92.50 less 10%, coinsurance 18.50 on the full allowed: 64.75
+	// paid; ten days later reversed and paid 74.
+	want := []string{"20260315 1/64.75 = 64.75", "20260325 22/-64.75 1/74 = 9.25"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("835s (-want +got):\n%s", diff)
+	}
+}

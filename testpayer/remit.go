@@ -25,40 +25,57 @@ func (p *Payer) Advance(ctx context.Context, now time.Time) ([]File, error) {
 		payer, npi string
 		date       time.Time
 	}
-	batches := map[key][]*Decision{}
-	var keys []key
-	var keep []*Decision
-	for _, d := range p.pending {
-		if d.PayDate.After(now) {
-			keep = append(keep, d)
-			continue
-		}
-		k := key{d.PayerID, d.BillingNPI, d.PayDate}
-		if batches[k] == nil {
-			keys = append(keys, k)
-		}
-		batches[k] = append(batches[k], d)
-	}
-	slices.SortFunc(keys, func(a, b key) int {
-		return cmp.Or(a.date.Compare(b.date), cmp.Compare(a.payer, b.payer), cmp.Compare(a.npi, b.npi))
-	})
 	var out []File
-	for _, k := range keys {
-		if err := ctx.Err(); err != nil {
-			return out, err
+	// Pay date by pay date, so that a correction scheduled by one run is
+	// paid in its turn whether Advance is called daily or once.
+	for {
+		var day time.Time
+		for _, d := range p.pending {
+			if !d.PayDate.After(now) && (day.IsZero() || d.PayDate.Before(day)) {
+				day = d.PayDate
+			}
 		}
-		ctl := p.nextControl()
-		data, err := p.write835(batches[k], k.date, ctl)
-		if err != nil {
-			return out, err
+		if day.IsZero() {
+			return out, nil
 		}
-		for _, d := range batches[k] {
-			d.released = true
+		batches := map[key][]*Decision{}
+		var keys []key
+		var keep []*Decision
+		for _, d := range p.pending {
+			if !d.PayDate.Equal(day) {
+				keep = append(keep, d)
+				continue
+			}
+			k := key{d.PayerID, d.BillingNPI, d.PayDate}
+			if batches[k] == nil {
+				keys = append(keys, k)
+			}
+			batches[k] = append(batches[k], d)
 		}
-		out = append(out, File{Name: p.fileName("835", ctl, k.date), Kind: "835", Data: data})
+		slices.SortFunc(keys, func(a, b key) int {
+			return cmp.Or(cmp.Compare(a.payer, b.payer), cmp.Compare(a.npi, b.npi))
+		})
+		p.pending = keep
+		for _, k := range keys {
+			if err := ctx.Err(); err != nil {
+				return out, err
+			}
+			ctl := p.nextControl()
+			data, err := p.write835(batches[k], k.date, ctl)
+			if err != nil {
+				return out, err
+			}
+			pl := p.plans[k.payer]
+			for _, d := range batches[k] {
+				d.released = true
+				if d.Underpaid && !d.Reversed && d.Status != "22" && pl.cfg.CorrectionDays > 0 {
+					r, c := pl.correct(d, k.date.AddDate(0, 0, pl.cfg.CorrectionDays))
+					p.pending = append(p.pending, r, c)
+				}
+			}
+			out = append(out, File{Name: p.fileName("835", ctl, k.date), Kind: "835", Data: data})
+		}
 	}
-	p.pending = keep
-	return out, nil
 }
 
 // Pending returns how many claim decisions wait for their payment date.
