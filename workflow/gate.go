@@ -67,6 +67,9 @@ type Facts struct {
 	Org        claimgate.Organization
 	Claims     []claimgate.Claim
 	Exceptions []claimgate.Exception
+	// Mid is the encounter, documentation, charges and coding the
+	// Coding-Ready gate reads.
+	Mid MidCycle
 }
 
 // Primary returns the rank-1 coverage, if any.

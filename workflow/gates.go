@@ -30,21 +30,11 @@ var (
 	CodingReady = &Gate{
 		ID: "coding_ready", Title: "Coding-Ready", Leaves: claimgate.MidCycle,
 		Items: []Check{
-			{"documentation_signed", "Documentation signed and complete.", func(*Facts) Result {
-				return pending("no signed encounter documentation is recorded")
-			}},
-			{"required_elements", "Required elements present for the service type.", func(*Facts) Result {
-				return pending("no documentation to check for the service type's required elements")
-			}},
-			{"charge_capture", "Charge capture complete with no missing services or supplies.", func(*Facts) Result {
-				return pending("no charges captured to compare with what was scheduled and ordered")
-			}},
-			{"coding_supported", "Coding supported by documentation.", func(*Facts) Result {
-				return pending("no coded lines with diagnosis pointers are recorded")
-			}},
-			{"medical_necessity", "Medical necessity support present where payer rules are strict.", func(*Facts) Result {
-				return pending("no medical-necessity evaluation against the payer's rules is recorded")
-			}},
+			{"documentation_signed", "Documentation signed and complete.", checkDocumentationSigned},
+			{"required_elements", "Required elements present for the service type.", checkRequiredElements},
+			{"charge_capture", "Charge capture complete with no missing services or supplies.", checkChargeCapture},
+			{"coding_supported", "Coding supported by documentation.", checkCodingSupported},
+			{"medical_necessity", "Medical necessity support present where payer rules are strict.", checkMedicalNecessity},
 		},
 	}
 	CloseReady = &Gate{

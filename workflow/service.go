@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/claimgate/claimgate"
+	"github.com/claimgate/claimgate/codeset"
 )
 
 // DefaultDue is how long a stage's work item has before it is due.
@@ -20,6 +22,15 @@ const MaxExceptionDays = 30
 type Service struct {
 	Store claimgate.Store
 	Now   func() time.Time
+	// Codes judges codes on the date of service; nil loads the stored code
+	// sets (or the built-in ones) on first use.
+	Codes *codeset.Index
+	// ChargeLagDays is the charge-lag threshold: charges entered more days
+	// after the date of service put the case in the charge_lag queue. 0
+	// means DefaultChargeLagDays.
+	ChargeLagDays int
+
+	codesMu sync.Mutex
 }
 
 // New returns a Service using the wall clock.
@@ -127,6 +138,9 @@ func (s *Service) Facts(ctx context.Context, caseID int64) (*Facts, error) {
 	}
 	if f.Exceptions, err = s.Store.Exceptions(ctx, c.ID); err != nil {
 		return nil, err
+	}
+	if err := s.loadMidCycle(ctx, f); err != nil {
+		return nil, fmt.Errorf("case %d mid-cycle: %w", c.ID, err)
 	}
 	return f, nil
 }
