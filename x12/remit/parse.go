@@ -40,13 +40,19 @@ func Parse(tree *validate.Loop) (*Remittance, error) {
 				r.ReceiverID = p.str(s, 2)
 			case "F2":
 				r.VersionID = p.str(s, 2)
+			default:
+				p.unexpected(s, tree)
 			}
 		case "DTM":
-			if p.str(s, 1) == "405" {
-				r.ProductionDate = p.date(s, 2)
+			if p.str(s, 1) != "405" {
+				p.unexpected(s, tree)
 			}
+			r.ProductionDate = p.date(s, 2)
 		case "PLB":
 			r.ProviderAdjustments = append(r.ProviderAdjustments, p.plb(s))
+		case "SE":
+		default:
+			p.unexpected(s, tree)
 		}
 	}
 	if tree.Segment("BPR") == nil && len(tree.Segments) > 0 {
@@ -67,6 +73,8 @@ func Parse(tree *validate.Loop) (*Remittance, error) {
 			r.Payee = p.payee(l)
 		case "2000":
 			r.Headers = append(r.Headers, p.header(l))
+		default:
+			p.unexpectedLoop(l)
 		}
 		if p.err != nil {
 			break
@@ -148,6 +156,9 @@ func (p *parser) payer(l *validate.Loop) Payer {
 			py.Refs = append(py.Refs, p.ref(s))
 		case "PER":
 			py.Contacts = append(py.Contacts, p.contact(s))
+		case "N3", "N4":
+		default:
+			p.unexpected(s, l)
 		}
 	}
 	py.Address = p.address(l)
@@ -166,6 +177,9 @@ func (p *parser) payee(l *validate.Loop) Payee {
 			pe.Refs = append(pe.Refs, p.ref(s))
 		case "RDM":
 			pe.Delivery = &Delivery{Method: p.str(s, 1), Name: p.str(s, 2), Communication: p.str(s, 3)}
+		case "N3", "N4":
+		default:
+			p.unexpected(s, l)
 		}
 	}
 	pe.Address = p.address(l)
@@ -226,11 +240,14 @@ func (p *parser) header(l *validate.Loop) Header {
 				CapitalHSP:             p.optAmount(s, 18),
 				CapitalDSH:             p.optAmount(s, 19),
 			}
+		default:
+			p.unexpected(s, l)
 		}
 	}
 	h.Claims = make([]Claim, 0, len(l.Loops))
 	for _, c := range l.Loops {
 		if c.ID != "2100" {
+			p.unexpectedLoop(c)
 			continue
 		}
 		h.Claims = append(h.Claims, p.claim(c))
@@ -313,6 +330,8 @@ func (p *parser) claim(l *validate.Loop) Claim {
 				c.PriorityPayer = e
 			case "GB":
 				c.OtherSubscriber = e
+			default:
+				p.unexpected(s, l)
 			}
 		case "MIA":
 			c.Inpatient = &Inpatient{
@@ -358,6 +377,8 @@ func (p *parser) claim(l *validate.Loop) Claim {
 				c.CoverageExpiration = p.date(s, 2)
 			case "050":
 				c.Received = p.date(s, 2)
+			default:
+				p.unexpected(s, l)
 			}
 		case "PER":
 			c.Contacts = append(c.Contacts, p.contact(s))
@@ -365,6 +386,8 @@ func (p *parser) claim(l *validate.Loop) Claim {
 			c.Amounts = append(c.Amounts, Amount{Qualifier: p.str(s, 1), Amount: p.amount(s, 2, "amount")})
 		case "QTY":
 			c.Quantities = append(c.Quantities, QuantityInfo{Qualifier: p.str(s, 1), Quantity: p.quantity(s, 2)})
+		default:
+			p.unexpected(s, l)
 		}
 	}
 	// Write puts REFs in TR3 order; read them so, and the model is the same
@@ -374,6 +397,7 @@ func (p *parser) claim(l *validate.Loop) Claim {
 		c.Services = make([]Service, 0, len(l.Loops))
 		for _, s := range l.Loops {
 			if s.ID != "2110" {
+				p.unexpectedLoop(s)
 				continue
 			}
 			c.Services = append(c.Services, p.service(s))
@@ -432,6 +456,8 @@ func (p *parser) service(l *validate.Loop) Service {
 				sv.From = p.date(s, 2)
 			case "151":
 				sv.To = p.date(s, 2)
+			default:
+				p.unexpected(s, l)
 			}
 		case "CAS":
 			sv.Adjustments = append(sv.Adjustments, p.cas(s))
@@ -452,6 +478,8 @@ func (p *parser) service(l *validate.Loop) Service {
 			sv.Quantities = append(sv.Quantities, QuantityInfo{Qualifier: p.str(s, 1), Quantity: p.quantity(s, 2)})
 		case "LQ":
 			sv.Remarks = append(sv.Remarks, Remark{Qualifier: p.str(s, 1), Code: p.str(s, 2)})
+		default:
+			p.unexpected(s, l)
 		}
 	}
 	sv.Refs = sortedRefs(sv.Refs, serviceRefRank)
@@ -495,5 +523,27 @@ func ReadFile(r io.Reader) ([]*Remittance, error) {
 		}
 		rm.Envelope = EnvelopeOf(ts)
 		out = append(out, rm)
+	}
+}
+
+// unexpected records an error for a segment the model has no place for
+// in loop l: one the validator could not place, or a qualifier the TR3
+// does not have there. Dropping it would lose what the payer said.
+func (p *parser) unexpected(s *x12.Segment, l *validate.Loop) {
+	q := ""
+	if v := s.Element(1); len(v) > 0 && len(v) <= 3 {
+		q = "*" + string(v)
+	}
+	p.fail(s, 0, 0, fmt.Sprintf("%s%s does not belong in loop %s", s.ID, q, l.ID))
+}
+
+// unexpectedLoop records an error for a loop the model has no place for.
+func (p *parser) unexpectedLoop(l *validate.Loop) {
+	if len(l.Segments) > 0 {
+		parent := "ST"
+		if l.Parent != nil {
+			parent = l.Parent.ID
+		}
+		p.fail(l.Segments[0], 0, 0, fmt.Sprintf("loop %s does not belong in loop %s", l.ID, parent))
 	}
 }

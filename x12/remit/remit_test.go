@@ -434,6 +434,10 @@ func TestParseErrors(t *testing.T) {
 			"remit: segment 12 (CAS): element 6: number \"X\": invalid value: unexpected 'X'"},
 		{"element not used in 5010", "BPR*I*5*C*NON~" + payer + "LX*1~CLP*A1*1*10*5**12****X~NM1*QC*1*DOE*JANE~",
 			"remit: segment 11 (CLP): element 10: CLP10 is not used in 5010 and cannot be kept"},
+		{"unknown segment in a claim", "BPR*I*5*C*NON~" + payer + "LX*1~CLP*A1*1*10*5**12~NM1*QC*1*DOE*JANE~ZZZ*1~",
+			"remit: segment 13 (ZZZ): ZZZ*1 does not belong in loop 2100"},
+		{"claim name the 835 does not have", "BPR*I*5*C*NON~" + payer + "LX*1~CLP*A1*1*10*5**12~NM1*QC*1*DOE*JANE~NM1*DK*1*ROE~",
+			"remit: segment 13 (NM1): NM1*DK does not belong in loop 2100"},
 		{"bad PLB date", "BPR*I*5*C*NON~" + payer + "PLB*123*2026013*L6*5~",
 			"remit: segment 10 (PLB): element 2: date \"2026013\": invalid value: want CCYYMMDD"},
 	}
