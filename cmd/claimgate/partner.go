@@ -89,6 +89,7 @@ func partnerAdd(ctx context.Context, e *env, args []string) error {
 	usage := fs.String("usage", "T", "ISA15: T (test) or P (production)")
 	mailbox := fs.String("mailbox", "", "mailbox root folder; outbound/, inbound/, archive/ and quarantine/ are made in it (required)")
 	acks := fs.String("ack", "", "comma-separated inbound kinds we answer with a 999, such as 835,277CA")
+	first := fs.Int64("first-control", 1, "first ISA13/GS06/ST02 to use, past those another system already sent this partner")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -97,7 +98,7 @@ func partnerAdd(ctx context.Context, e *env, args []string) error {
 		return errUsage
 	}
 	p := clearinghouse.Partner{ID: *id, Name: *name, Usage: strings.ToUpper(*usage), Mailbox: *mailbox,
-		OurAppCode: *gsSender, TheirAppCode: *gsReceiver, PayerIDs: splitComma(*payers)}
+		OurAppCode: *gsSender, TheirAppCode: *gsReceiver, PayerIDs: splitComma(*payers), FirstControl: *first}
 	if p.Name == "" {
 		p.Name = p.ID
 	}

@@ -31,7 +31,8 @@ func TestPartnerAndMailbox(t *testing.T) {
 	db := filepath.Join(dir, "claimgate.db")
 	mb := filepath.Join(dir, "mailbox")
 	add := []string{"partner", "add", "--db", db, "--id", "LFH", "--isa-sender", "30:12345", "--isa-receiver", "30:000000005",
-		"--gs-sender", "54321", "--gs-receiver", "000000005", "--payers", "TP001", "--usage", "T", "--ack", "835", "--mailbox", mb}
+		"--gs-sender", "54321", "--gs-receiver", "000000005", "--payers", "TP001", "--usage", "T", "--ack", "835", "--mailbox", mb,
+		"--first-control", "41"}
 	steps := []struct {
 		name     string
 		stdin    string
@@ -49,7 +50,7 @@ func TestPartnerAndMailbox(t *testing.T) {
 		{"list", "", []string{"partner", "list", "--db", db}, 0, "LFH LFH T 30:12345 30:000000005 54321>000000005 TP001 835 " + mb, ""},
 		{"biller", "password123\n", []string{"user", "add", "--db", db, "--username", "bea", "--roles", "biller", "--password-stdin"}, 0, "added user bea", ""},
 		{"send", "", []string{"mailbox", "send", "--db", db, "--partner", "LFH", "--kind", "837P",
-			testshared.Path(t, "testdata", "x12", "837P", "lfh-demo.example1.837")}, 0, "sent LFH_837P_000000001_", ""},
+			testshared.Path(t, "testdata", "x12", "837P", "lfh-demo.example1.837")}, 0, "sent LFH_837P_000000041_", ""},
 		{"send the wrong kind", "", []string{"mailbox", "send", "--db", db, "--partner", "LFH", "--kind", "270",
 			testshared.Path(t, "testdata", "x12", "837P", "lfh-demo.example1.837")}, 1, "", "transaction set 837, want 270"},
 		{"poll", "", []string{"mailbox", "poll", "--once", "--db", db}, 0, "done 1, quarantined 2, duplicates 0", ""},
@@ -74,7 +75,7 @@ func TestPartnerAndMailbox(t *testing.T) {
 		glob string
 		n    int
 	}{{"archive/era.835", 1}, {"quarantine/note.txt", 1}, {"quarantine/note.txt.reason", 1}, {"quarantine/bad-date.835", 1},
-		{"outbound/LFH_837P_000000001_*", 1}, {"outbound/LFH_999_00000000[23]_*", 2}} {
+		{"outbound/LFH_837P_000000041_*", 1}, {"outbound/LFH_999_00000004[23]_*", 2}} {
 		matches, _ := filepath.Glob(filepath.Join(mb, f.glob))
 		if len(matches) != f.n {
 			t.Errorf("mailbox has %v for %s, want %d", matches, f.glob, f.n)
