@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/claimgate/claimgate"
 	"github.com/claimgate/claimgate/x12"
@@ -611,6 +612,11 @@ func (m *Mailbox) handle(ctx context.Context, h Handler, in *Inbound) error {
 // quarantine ends claimed file c as quarantined, with a work item for the
 // owner of the clearinghouse queue.
 func (m *Mailbox) quarantine(ctx context.Context, p *Partner, c InboundFile, in inspection) (InboundFile, error) {
+	if m.Owners == nil {
+		err := claimgate.Errorf(claimgate.Invalid, "the mailbox has no way to choose the owner of quarantined files")
+		m.Store.ReleaseInbound(context.WithoutCancel(ctx), c.ID, c.LeaseToken, err.Msg)
+		return InboundFile{}, err
+	}
 	owner, err := m.Owners.Assign(ctx, Queue, claimgate.Biller)
 	if err != nil {
 		m.Store.ReleaseInbound(context.WithoutCancel(ctx), c.ID, c.LeaseToken, "no owner for the quarantine: "+claimgate.ErrorMessage(err))
@@ -618,9 +624,20 @@ func (m *Mailbox) quarantine(ctx context.Context, p *Partner, c InboundFile, in 
 	}
 	now := m.now()
 	w := &claimgate.WorkItem{Queue: Queue, OwnerID: owner, Priority: 1, Due: now.Add(DefaultDue), CreatedAt: now,
-		Reason: fmt.Sprintf("inbound file %s from %s quarantined: %s", c.Name, p.ID, in.problems[0])}
+		Reason: fmt.Sprintf("inbound file %s from %s quarantined: %s", c.Name, p.ID, clip(in.problems[0], 200))}
 	return m.Store.FinishInbound(ctx, Finish{ID: c.ID, Token: c.LeaseToken, Status: Quarantined, Kind: in.kind,
 		Reason: strings.Join(in.problems, "\n"), At: now, AckSets: in.ackSets(p), Work: w})
+}
+
+// clip cuts s to at most n bytes, on a rune boundary, marking the cut.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // finish completes what a Done or Quarantined row says of a file still in
