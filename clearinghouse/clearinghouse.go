@@ -13,8 +13,11 @@
 //
 // Every inbound file is claimed in the database (see Store) before it is
 // handled, so that it is processed exactly once across restarts and across
-// server instances polling the same folder; Mailbox.Poll documents the order
-// of commits and renames that makes that hold when a process is killed.
+// server instances polling the same folder; Mailbox.PollPartner documents the
+// order of commits and renames that makes that hold when a process is killed.
+//
+// A Mailbox's handler is the business import: Router sends each kind (999,
+// 277CA, 835...) to its importer and quarantines kinds without one.
 package clearinghouse
 
 import (
