@@ -22,6 +22,7 @@ type Rule struct {
 // Rules returns the built-in situational rules, in the order they run.
 func Rules() []Rule {
 	return []Rule{
+		{Name: "x12-syntax", Check: syntaxRelations},
 		{Name: "hl-sequence", Check: hlSequence},
 		{Name: "hl-parent", Check: hlParent},
 		{Name: "hl-child-code", Check: hlChildCode},

@@ -33,6 +33,13 @@ func TestRules(t *testing.T) {
 		changes map[string]string
 		want    []short
 	}{
+		{"x12-syntax", "837", nil, nil},
+		{"x12-syntax", "837", map[string]string{"16": "NM1*PR*2*KEY INSURANCE COMPANY*****PI"},
+			[]short{{16, "NM1", "2010BB", "NM109", "2", "NM108 and NM109 go together: one is sent, so NM109 is required"}}},
+		{"x12-syntax", "837", map[string]string{"6": "PER*IC*JERRY*TE"},
+			[]short{{6, "PER", "1000A", "PER04", "2", "PER03 and PER04 go together: one is sent, so PER04 is required"}}},
+		{"x12-syntax", "837", map[string]string{"12": "REF*EI"},
+			[]short{{12, "REF", "2010AA", "REF02", "2", "at least one of REF02, REF03 is required"}}},
 		{"hl-sequence", "837", nil, nil},
 		{"hl-sequence", "837", map[string]string{"13": "HL*3*1*22*0"},
 			[]short{{13, "HL", "2000B", "HL01", "7", `hierarchical ID "3" out of sequence; want 2`}}},
