@@ -198,8 +198,11 @@ func (p *Payer) claimStatusLoop(w *segWriter, pl *plan, t *validate.Loop, now ti
 	}
 	w.seg("REF", "1K", d.PayerClaimID)
 	w.seg("REF", "EJ", d.ClaimID)
-	first, last := d.Lines[0].Date, d.Lines[0].Date
+	var first, last time.Time
 	for _, l := range d.Lines {
+		if first.IsZero() {
+			first, last = l.Date, l.Date
+		}
 		if l.Date.Before(first) {
 			first = l.Date
 		}
