@@ -409,6 +409,7 @@ func TestKeptSegments(t *testing.T) {
 	r.LevelOther = map[string][]Segment{"2000A": {"ZZZ*UMO"}, "2000B": {"ZZZ*REQUESTER"}}
 	r.UMO.Other = []Segment{"ZZZ*UMO NAME"}
 	r.Subscriber.LevelOther = []Segment{"ZZZ*SUBSCRIBER"}
+	r.Subscriber.Name.Prefix, r.Subscriber.Name.Relationship = "MR", "01" // NM106 and NM110, which no 278 position uses
 	r.Dependent.LevelOther = []Segment{"ZZZ*DEPENDENT"}
 	r.Dependent.Other = []Segment{"ZZZ*DEPENDENT NAME"}
 	r.Event.Services[0].Providers[0].Other = []Segment{"ZZZ*PROVIDER"}

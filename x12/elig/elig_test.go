@@ -617,6 +617,7 @@ func TestKeptSegments(t *testing.T) {
 	rcv.LevelOther = []Segment{"ZZZ*RECEIVER"}
 	sub := &rcv.Subscribers[0]
 	sub.LevelOther = []Segment{"ZZZ*SUBSCRIBER"}
+	sub.Name.Prefix = "MR" // NM106, which no 270/271 position uses
 	sub.Other = []Segment{"MPI*A*AO*A1"}
 	sub.Benefits[1].Other = []Segment{"HSD*VS*1"}
 	out := write271(t, []*Response{r})

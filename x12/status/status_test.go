@@ -480,6 +480,7 @@ func TestKeptSegments(t *testing.T) {
 	pr.LevelOther = []Segment{"ZZZ*PROVIDER"}
 	m := &pr.Members[0]
 	m.LevelOther = []Segment{"ZZZ*MEMBER"}
+	m.Name.Prefix, m.Name.Relationship = "MR", "01" // NM106 and NM110, which no 276/277 position uses
 	m.Claims[0].Other = []Segment{"ZZZ*CLAIM"}
 	m.Claims[0].Lines[0].Other = []Segment{"ZZZ*LINE"}
 	out := write(t, r)
