@@ -28,10 +28,11 @@ type Options struct {
 //     for an IEA02 that differs from ISA13) or R (rejected: ISA fields that
 //     are not valid, a missing IEA, input that cannot be read);
 //   - for each functional group of an interchange not rejected, a 999:
-//     per transaction set IK5 A (accepted), E (accepted, the situational
-//     rules noted errors) or R (rejected: the set breaks its guide's table or
-//     envelope), with an IK3 for each segment in error and an IK4 for each
-//     element; AK9 with the counts.
+//     per transaction set IK5 A (accepted), E (accepted, with errors the
+//     business rules note, such as charges that do not balance: see
+//     validate.Rule.Noted) or R (rejected: the set breaks its guide's table,
+//     its envelope or a rule that is not only noted), with an IK3 for each
+//     segment in error and an IK4 for each element; AK9 with the counts.
 //
 // Findings of severity Warning are not reported. The error is non-nil only
 // when the input yields nothing to acknowledge: no transaction set, or no
@@ -129,7 +130,7 @@ func response(ts *x12.TransactionSet, root *validate.Loop, findings []validate.F
 			addCode(f.Code)
 			continue
 		}
-		if f.Rule != "" {
+		if f.Noted {
 			noted = true
 		} else {
 			rejected = true

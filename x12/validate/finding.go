@@ -109,7 +109,10 @@ type Finding struct {
 	Ref         string // element reference for people: "NM108", "CLM05-3"
 
 	Rule string // the situational rule that found it; "" for the table's checks
-	Msg  string // what is wrong, for a person; never holds names, IDs or dates
+	// Noted is set when a 999 should report the finding but accept the
+	// set (IK5 E): see Rule.Noted.
+	Noted bool
+	Msg   string // what is wrong, for a person; never holds names, IDs or dates
 }
 
 // String returns the finding as one line a person can act on, such as

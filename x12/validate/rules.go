@@ -15,6 +15,10 @@ import (
 type Rule struct {
 	Name string   // short and stable: "hl-parent", "835-claim-balance"
 	Sets []string // the ST01 values it applies to; empty for every set
+	// Noted marks a rule whose findings a 999 reports without rejecting
+	// the set (IK5 E): business edits such as balancing, which the
+	// receiver may still accept. Other rules' findings reject it.
+	Noted bool
 	// Check reports the rule's findings about the set whose root is root.
 	Check func(root *Loop, r *Report)
 }
@@ -29,12 +33,12 @@ func Rules() []Rule {
 		{Name: "837-patient-level", Sets: []string{"837"}, Check: patientLevel},
 		{Name: "837-frequency-code", Sets: []string{"837"}, Check: frequencyCode},
 		{Name: "837-replaced-claim-reference", Sets: []string{"837"}, Check: replacedClaimRef},
-		{Name: "837-billing-zip", Sets: []string{"837"}, Check: billingZip},
+		{Name: "837-billing-zip", Sets: []string{"837"}, Check: billingZip, Noted: true},
 		{Name: "837-diagnosis-pointer", Sets: []string{"837"}, Check: diagnosisPointer},
-		{Name: "837-claim-balance", Sets: []string{"837"}, Check: claimBalance837},
-		{Name: "835-payment-balance", Sets: []string{"835"}, Check: paymentBalance},
-		{Name: "835-claim-balance", Sets: []string{"835"}, Check: claimBalance835},
-		{Name: "835-line-balance", Sets: []string{"835"}, Check: lineBalance},
+		{Name: "837-claim-balance", Sets: []string{"837"}, Check: claimBalance837, Noted: true},
+		{Name: "835-payment-balance", Sets: []string{"835"}, Check: paymentBalance, Noted: true},
+		{Name: "835-claim-balance", Sets: []string{"835"}, Check: claimBalance835, Noted: true},
+		{Name: "835-line-balance", Sets: []string{"835"}, Check: lineBalance, Noted: true},
 	}
 }
 
@@ -47,7 +51,7 @@ func RunRules(t *spec.Transaction, root *Loop) []Finding {
 		if !applies(rule, t.ID) {
 			continue
 		}
-		r.rule, r.n = rule.Name, 0
+		r.rule, r.noted, r.n = rule.Name, rule.Noted, 0
 		rule.Check(root, r)
 	}
 	return r.findings
@@ -85,6 +89,7 @@ type Report struct {
 	hlList   []hl
 	hlDone   bool
 	rule     string
+	noted    bool
 	n        int    // findings of this rule
 	version  string // the table's version: 005010X222A1...
 	findings []Finding
@@ -100,7 +105,7 @@ func (r *Report) Segment(l *Loop, s *x12.Segment, code, msg string) {
 		return
 	}
 	f := segFinding(s, l, Error, code, msg)
-	f.Rule = r.rule
+	f.Rule, f.Noted = r.rule, r.noted
 	r.findings = append(r.findings, f)
 }
 
@@ -115,7 +120,7 @@ func (r *Report) Element(l *Loop, s *x12.Segment, elem, comp int, code, msg stri
 	f.Element, f.Component = elem, comp
 	f.Ref = elementRef(s.ID, elem, comp)
 	f.DataElement = dataElement(l, s, elem, comp)
-	f.Rule = r.rule
+	f.Rule, f.Noted = r.rule, r.noted
 	r.findings = append(r.findings, f)
 }
 
