@@ -160,8 +160,11 @@ func Seed(ctx context.Context, st claimgate.Store, wf *workflow.Service, opt Opt
 		}
 		p.Payers = append(p.Payers, py)
 	}
+	if err := seedReference(ctx, st, p); err != nil {
+		return nil, err
+	}
 	admin := p.Users["admin"]
-	front := []claimgate.Stage{claimgate.Intake, claimgate.Registration, claimgate.Eligibility, claimgate.Authorization, claimgate.FinancialClearance}
+	sentTo := map[claimgate.Stage]int{} // cases sent to each mid-cycle stage so far
 	for i := 0; i < opt.Patients; i++ {
 		pt := claimgate.Patient{
 			MRN:       fmt.Sprintf("MRN%06d", 1000+i),
@@ -188,24 +191,45 @@ func Seed(ctx context.Context, st claimgate.Store, wf *workflow.Service, opt Opt
 		if err := st.CreateCoverage(ctx, &cov); err != nil {
 			return nil, fmt.Errorf("seed coverage %d: %w", i, err)
 		}
+		// Spread the cases over the front-end and the mid-cycle so every
+		// queue has work. Cases past the front-end were seen already.
+		target := midTargets[i%len(midTargets)]
+		dos := claimgate.DateOf(opt.Now.AddDate(0, 0, rng.IntN(14)))
+		if target.Zone() == claimgate.MidCycle {
+			back := 1 + claimgate.DateOf(opt.Now).DaysUntil(dos)%5
+			if target == claimgate.Coding {
+				back += 7 // coded cases were seen a week or more ago
+			}
+			dos = claimgate.DateOf(opt.Now).AddDays(-back)
+		}
 		c, err := wf.OpenCase(ctx, &admin, claimgate.Case{PatientID: pt.ID, LocationID: p.Locations[i%len(p.Locations)].ID,
-			ProviderID: p.Providers[i%len(p.Providers)].ID, ServiceDate: claimgate.DateOf(opt.Now.AddDate(0, 0, rng.IntN(14)))})
+			ProviderID: p.Providers[i%len(p.Providers)].ID, ServiceDate: dos})
 		if err != nil {
 			return nil, fmt.Errorf("seed case %d: %w", i, err)
 		}
-		// Spread the cases over the front-end so every queue has work.
-		target := front[i%len(front)]
-		for s := claimgate.Intake; s != target; {
+		frontTarget := target
+		if target.Zone() != claimgate.FrontEnd {
+			frontTarget = claimgate.FinancialClearance
+		}
+		for s := claimgate.Intake; s != frontTarget; {
 			next := claimgate.Stages[s.Number()]
 			if _, err := wf.Move(ctx, &admin, c.ID, s, next, "seeded"); err != nil {
 				return nil, fmt.Errorf("seed case %d move to %s: %w", c.ID, next, err)
 			}
 			s = next
 		}
+		if err := seedEncounter(ctx, wf, p, c, target, sentTo[target], opt.Now); err != nil {
+			return nil, fmt.Errorf("seed case %d encounter: %w", c.ID, err)
+		}
+		sentTo[target]++
 		if c, err = st.Case(ctx, c.ID); err != nil {
 			return nil, err
 		}
 		p.Cases = append(p.Cases, c)
+	}
+	// Encounters with no charge past the threshold go to the charge_lag queue.
+	if _, err := wf.SweepChargeLag(ctx, &admin); err != nil {
+		return nil, fmt.Errorf("seed charge lag: %w", err)
 	}
 	return p, nil
 }
