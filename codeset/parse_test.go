@@ -404,3 +404,38 @@ func TestParseCPT(t *testing.T) {
 		t.Errorf("Parse(cpt) = %v, want Invalid: CPT is not imported", err)
 	}
 }
+
+// TestParsePCS reads the ICD-10-PCS order file, which shares the ICD-10-CM
+// layout: headers of 3 to 6 characters, codes of 7.
+func TestParsePCS(t *testing.T) {
+	in := icdLine(1, "001", '0', "Central Nervous System and Cranial Nerves, Bypass", "Central Nervous System and Cranial Nerves, Bypass") + "\r\n" +
+		icdLine(2, "0016070", '1', "Bypass Cereb Vent to Nasophar w Auto Sub, Open Approach", "Bypass Cerebral Ventricle to Nasopharynx with Autologous Tissue Substitute, Open Approach") + "\r\n" +
+		icdLine(3, "0DTJ4ZZ", '1', "Resection of Appendix, Perc Endo Approach", "Resection of Appendix, Percutaneous Endoscopic Approach") + "\r\n"
+	s, err := Parse(ICD10PCS, strings.NewReader(in), Options{Source: "icd10pcs_order_2024.txt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(summary{ICD10PCS, "FY2024", "2023-10-01", "2024-09-30", 3, 2}, summarize(s)); d != "" {
+		t.Errorf("set (-want +got):\n%s", d)
+	}
+	ix := NewIndex(s)
+	dos := date(2024, 2, 1)
+	for _, tc := range []struct {
+		code   string
+		status Status
+		msg    string
+	}{
+		{"0dtj4zz", Valid, "ICD-10-PCS 0DTJ4ZZ is valid on 2024-02-01"},
+		{"001", NotBillable, "ICD-10-PCS 001 is a header, not billable: code to a leaf (0016070)"},
+		{"0DTJ4ZO", BadFormat, `ICD-10-PCS "0DTJ4ZO" is not well formed: want 7 letters or digits (no I or O)`},
+	} {
+		if r := ix.Validate(ICD10PCS, tc.code, dos); r.Status != tc.status || r.Message() != tc.msg {
+			t.Errorf("Validate(%s) = %v %q, want %v %q", tc.code, r.Status, r.Message(), tc.status, tc.msg)
+		}
+	}
+	bad := strings.Replace(in, "0DTJ4ZZ", "0DTJ4IZ", 1)
+	if _, err := Parse(ICD10PCS, strings.NewReader(bad), Options{Source: "icd10pcs_order_2024.txt"}); err == nil ||
+		err.Error() != `line 3: code "0DTJ4IZ": not an ICD-10-PCS code: want 7 letters or digits (no I or O)` {
+		t.Errorf("Parse(PCS with I) = %v", err)
+	}
+}
