@@ -418,3 +418,18 @@ func TestKeptSegments(t *testing.T) {
 		t.Errorf("model → write → parse differs (-model +parsed):\n%s", diff)
 	}
 }
+
+// TestHierarchy pins the HL segments Write numbers: HL01 in order, HL02
+// the parent's, HL04 1 where children follow.
+func TestHierarchy(t *testing.T) {
+	var got []string
+	for _, s := range setSegments(t, write(t, request()), nil) {
+		if strings.HasPrefix(s, "HL*") {
+			got = append(got, s)
+		}
+	}
+	want := []string{"HL*1**20*1", "HL*2*1*21*1", "HL*3*2*22*1", "HL*4*3*23*1", "HL*5*4*EV*1", "HL*6*5*SS*0", "HL*7*5*SS*0", "HL*8*5*SS*0"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("HL segments (-want +got):\n%s", diff)
+	}
+}

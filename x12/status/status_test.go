@@ -488,3 +488,29 @@ func TestKeptSegments(t *testing.T) {
 		t.Errorf("model → write → parse differs (-model +parsed):\n%s", diff)
 	}
 }
+
+// TestHierarchy pins the HL segments Write numbers: HL01 in order, HL02
+// the parent's, HL04 1 where children follow (none on a dependent or a
+// 277CA patient).
+func TestHierarchy(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		tr   *Transaction
+		want []string
+	}{
+		{"276", synthetic276(), []string{"HL*1**20*1", "HL*2*1*21*1", "HL*3*2*19*1", "HL*4*3*22*1", "HL*5*4*23"}},
+		{"277CA", synthetic277CA(), []string{"HL*1**20*1", "HL*2*1*21*1", "HL*3*2*19*1", "HL*4*3*PT", "HL*5*3*PT"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, s := range setSegments(t, write(t, tc.tr), nil) {
+				if strings.HasPrefix(s, "HL*") {
+					got = append(got, s)
+				}
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("HL segments (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
