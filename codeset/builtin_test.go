@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/claimgate/claimgate"
+	"github.com/claimgate/claimgate/internal/testshared"
 )
 
 func TestBuiltIn(t *testing.T) {
@@ -44,5 +45,34 @@ func TestBuiltIn(t *testing.T) {
 	}
 	if m, ok := ix.MUE("J1100", dos); !ok || m.MaxUnits != 40 {
 		t.Errorf("MUE(J1100) = %+v, %v", m, ok)
+	}
+}
+
+// TestBuiltInAgainstOfficial holds the built-in lists to the official files
+// in ../shared/codesets: every built-in place of service, CARC and
+// ICD-10-CM code is in them, with the same status and billable flag.
+func TestBuiltInAgainstOfficial(t *testing.T) {
+	official := map[Kind]*Set{
+		POS:     parseFile(t, POS, testshared.Path(t, "codesets", "cms", "place_of_service.csv"), Options{}),
+		CARC:    parseFile(t, CARC, testshared.Path(t, "codesets", "x12", "carc.csv"), Options{}),
+		ICD10CM: parseFile(t, ICD10CM, testshared.Path(t, "codesets", "icd10cm", "icd10cm-order-2022.txt"), Options{}),
+	}
+	for _, s := range BuiltIn() {
+		o := official[s.Kind]
+		if o == nil {
+			continue
+		}
+		for _, c := range s.Codes {
+			oc, ok := findCode(o, c.Code)
+			switch {
+			case !ok:
+				t.Errorf("built-in %s %s is not in %s", s.Kind, c.Code, o.Source)
+			case oc.Billable != c.Billable || oc.Deactivated != c.Deactivated:
+				t.Errorf("built-in %s %s: billable %v, deactivated %v; %s says %v, %v", s.Kind, c.Code, c.Billable, c.Deactivated, o.Source, oc.Billable, oc.Deactivated)
+			}
+		}
+		if s.Kind == POS && s.Count != o.Count {
+			t.Errorf("built-in place of service has %d codes, the CMS list %d", s.Count, o.Count)
+		}
 	}
 }
