@@ -8,6 +8,7 @@ import (
 
 	"github.com/claimgate/claimgate/x12"
 	"github.com/claimgate/claimgate/x12/claim"
+	"github.com/claimgate/claimgate/x12/status"
 )
 
 // ClaimAck is the front-end answer to one claim, as its 277CA carries it:
@@ -141,159 +142,115 @@ func (p *Payer) envelope(in x12.InterchangeHeader, fid, gsSender, version string
 	return isa, gs
 }
 
-// write277CA writes the 277CA for one 837: the clearinghouse as the
-// information source, the 837's submitter as receiver, then each billing
-// provider and, under it, each claim with its status.
+// write277CA writes the 277CA for one 837 (package x12/status): the
+// clearinghouse as the information source, the 837's submitter as
+// receiver, then each billing provider and, under it, each claim with its
+// status.
 func (p *Payer) write277CA(t *claim.Transaction, acks []ClaimAck, now time.Time, ctl int) ([]byte, error) {
-	const version = "005010X214"
-	var buf bytes.Buffer
-	xw := x12.NewWriter(&buf, x12.DefaultDelimiters)
 	env := t.Envelope.Interchange
-	isa, gs := p.envelope(env, "HN", "", version, ctl, now)
-	ref := t.Reference
-	if ref == "" {
-		ref = env.ControlNumber
-	}
-	if ref == "" {
-		ref = "0"
-	}
-	var acceptedN, rejectedN int
-	var acceptedAmt, rejectedAmt int64
-	for _, a := range acks {
-		if a.Accepted {
-			acceptedN++
-			acceptedAmt += a.Charge
-		} else {
-			rejectedN++
-			rejectedAmt += a.Charge
+	isa, gs := p.envelope(env, "HN", "", status.VersionAck, ctl, now)
+	ref := orDefault(clean(t.Reference), orDefault(env.ControlNumber, "0"))
+	totals := func(acks []ClaimAck) (acc, rej int64, accAmt, rejAmt int64) {
+		for _, a := range acks {
+			if a.Accepted {
+				acc++
+				accAmt += a.Charge
+			} else {
+				rej++
+				rejAmt += a.Charge
+			}
 		}
+		return
 	}
-	sub := t.Submitter
-	subType, subName, subID := sub.Type, sub.Last, sub.ID
-	if subType == "" {
-		subType = "2"
+	report := func(tr status.Trace, qa, qr string, acks []ClaimAck) *status.Report {
+		r := &status.Report{Trace: tr}
+		acc, rej, accAmt, rejAmt := totals(acks)
+		if acc > 0 {
+			r.Quantities = append(r.Quantities, status.Quantity{Qualifier: qa, Value: acc * 10000})
+		}
+		if rej > 0 {
+			r.Quantities = append(r.Quantities, status.Quantity{Qualifier: qr, Value: rej * 10000})
+		}
+		if acc > 0 {
+			r.Amounts = append(r.Amounts, status.Amount{Qualifier: "YU", Cents: accAmt})
+		}
+		if rej > 0 {
+			r.Amounts = append(r.Amounts, status.Amount{Qualifier: "YY", Cents: rejAmt})
+		}
+		return r
 	}
-	if subName == "" {
-		subName = "UNKNOWN SUBMITTER"
+	sub := cleanEntity(t.Submitter.Entity)
+	subType := orDefault(sub.Type, "2")
+	rcv := status.Receiver{Party: status.Party{Name: status.Name{Entity: "41", Type: subType, Last: orDefault(sub.Last, "UNKNOWN SUBMITTER"),
+		First: first(subType, sub.First), IDQualifier: "46", ID: orDefault(sub.ID, orDefault(env.SenderID, "UNKNOWN"))}}}
+	var total int64
+	for _, a := range acks {
+		total += a.Charge
 	}
-	if subID == "" {
-		subID = env.SenderID
-	}
-	date := x12.FormatDate(now)
-	w := &segWriter{xw: xw}
-	w.do(func() error { return xw.BeginInterchange(isa) })
-	w.do(func() error { return xw.BeginGroup(gs) })
-	w.do(func() error { return xw.BeginSet("277", "0001", version) })
-	w.seg("BHT", "0085", "08", ref, date, x12.FormatTime(now), "TH")
-	w.seg("HL", "1", "", "20", "1")
-	w.seg("NM1", "AY", "2", p.cfg.Clearinghouse.Name, "", "", "", "", "46", p.cfg.Clearinghouse.ID)
-	w.seg("TRN", "1", ref)
-	w.seg("DTP", "050", "D8", date)
-	w.seg("DTP", "009", "D8", date)
-	w.seg("HL", "2", "1", "21", hlChild(len(acks) > 0))
-	w.seg("NM1", "41", subType, subName, first(subType, sub.First), "", "", "", "46", subID)
-	w.seg("TRN", "2", ref)
-	w.composite("STC", []string{"A1", "19", "AY"}, []string{date}, []string{"WQ"}, []string{x12.FormatAmount(acceptedAmt + rejectedAmt)})
-	if acceptedN > 0 {
-		w.seg("QTY", "90", fmt.Sprint(acceptedN))
-	}
-	if rejectedN > 0 {
-		w.seg("QTY", "AA", fmt.Sprint(rejectedN))
-	}
-	if acceptedN > 0 {
-		w.seg("AMT", "YU", x12.FormatAmount(acceptedAmt))
-	}
-	if rejectedN > 0 {
-		w.seg("AMT", "YY", x12.FormatAmount(rejectedAmt))
-	}
-	hl := 2
+	rcv.Report = report(status.Trace{Type: "2", Number: ref}, "90", "AA", acks)
+	rcv.Report.Statuses = []status.Status{{Codes: []status.StatusCode{{Category: "A1", Code: "19", Entity: "AY"}}, Effective: midnight(now), Action: "WQ", Charge: &total}}
 	for i := 0; i < len(acks); {
 		// A run of claims from one billing provider.
 		j := i
 		for j < len(acks) && acks[j].BillingNPI == acks[i].BillingNPI {
 			j++
 		}
-		hl++
-		parent := hl
 		b := acks[i]
-		w.seg("HL", fmt.Sprint(hl), "2", "19", "1")
-		name := b.billingName
-		if name == "" {
-			name = "UNKNOWN"
-		}
-		npi := b.BillingNPI
-		if npi == "" {
-			npi = "0000000000"
-		}
-		w.seg("NM1", "85", b.billingType, name, "", "", "", "", "XX", npi)
-		var qa, qc int
-		var ya, yc int64
-		for _, a := range acks[i:j] {
-			if a.Accepted {
-				qa++
-				ya += a.Charge
-			} else {
-				qc++
-				yc += a.Charge
-			}
-		}
-		w.seg("TRN", "1", fmt.Sprintf("%s-%d", ref, parent))
-		if qa > 0 {
-			w.seg("QTY", "QA", fmt.Sprint(qa))
-		}
-		if qc > 0 {
-			w.seg("QTY", "QC", fmt.Sprint(qc))
-		}
-		if qa > 0 {
-			w.seg("AMT", "YU", x12.FormatAmount(ya))
-		}
-		if qc > 0 {
-			w.seg("AMT", "YY", x12.FormatAmount(yc))
+		pr := status.Provider{
+			Names: []status.Party{{Name: status.Name{Entity: "85", Type: b.billingType, Last: orDefault(b.billingName, "UNKNOWN"),
+				IDQualifier: "XX", ID: orDefault(b.BillingNPI, "0000000000")}}},
+			Report: report(status.Trace{Type: "1", Number: fmt.Sprintf("%s-%d", ref, len(rcv.Providers)+1)}, "QA", "QC", acks[i:j]),
 		}
 		for _, a := range acks[i:j] {
-			hl++
-			w.seg("HL", fmt.Sprint(hl), fmt.Sprint(parent), "PT")
 			pt := a.Patient
-			last := pt.Last
-			if last == "" {
-				last = "UNKNOWN"
-			}
-			idq, id := pt.IDQualifier, pt.ID
+			idq := pt.IDQualifier
 			if idq != "II" {
 				idq = "MI"
 			}
-			if id == "" {
-				id = "UNKNOWN"
+			charge := a.Charge
+			c := status.Claim{
+				Trace: status.Trace{Type: "2", Number: orDefault(a.ClaimID, "0")},
+				Statuses: []status.Status{{Codes: []status.StatusCode{{Category: a.Category, Code: a.Code, Entity: a.Entity}},
+					Effective: midnight(now), Action: action(a.Accepted), Charge: &charge}},
 			}
-			w.seg("NM1", "QC", "1", last, pt.First, pt.Middle, "", pt.Suffix, idq, id)
-			w.seg("TRN", "2", a.ClaimID)
-			w.composite("STC", stc(a.Category, a.Code, a.Entity), []string{date}, []string{action(a.Accepted)}, []string{x12.FormatAmount(a.Charge)})
 			if a.PayerClaimID != "" {
-				w.seg("REF", "1K", a.PayerClaimID)
+				c.Refs = []status.Ref{{Qualifier: "1K", Value: a.PayerClaimID}}
 			}
 			if a.From.Equal(a.To) {
-				w.seg("DTP", "472", "D8", x12.FormatDate(a.From))
+				c.Dates = []status.Date{{Qualifier: "472", Format: "D8", From: a.From}}
 			} else {
-				w.seg("DTP", "472", "RD8", x12.FormatDate(a.From)+"-"+x12.FormatDate(a.To))
+				c.Dates = []status.Date{{Qualifier: "472", Format: "RD8", From: a.From, To: a.To}}
 			}
+			pr.Members = append(pr.Members, status.Member{
+				Party: status.Party{Name: status.Name{Entity: "QC", Type: "1", Last: orDefault(pt.Last, "UNKNOWN"), First: pt.First, Middle: pt.Middle,
+					Suffix: pt.Suffix, IDQualifier: idq, ID: orDefault(pt.ID, "UNKNOWN")}},
+				Claims: []status.Claim{c},
+			})
 		}
+		rcv.Providers = append(rcv.Providers, pr)
 		i = j
 	}
-	w.do(xw.EndSet)
-	w.do(xw.EndGroup)
-	w.do(xw.EndInterchange)
-	w.do(xw.Flush)
-	if w.err != nil {
-		return nil, fmt.Errorf("write 277CA: %w", w.err)
+	tx := &status.Transaction{
+		Envelope: status.Envelope{Interchange: isa, Group: gs, Control: "0001"},
+		Kind:     status.Ack, Version: status.VersionAck, Purpose: "08", Ref: ref, Created: now, Type: "TH",
+		Sources: []status.Source{{
+			Party: status.Party{Name: status.Name{Entity: "AY", Type: "2", Last: p.cfg.Clearinghouse.Name, IDQualifier: "46", ID: p.cfg.Clearinghouse.ID}},
+			Report: &status.Report{Trace: status.Trace{Type: "1", Number: ref},
+				Dates: []status.Date{{Qualifier: "050", Format: "D8", From: midnight(now)}, {Qualifier: "009", Format: "D8", From: midnight(now)}}},
+			Receivers: []status.Receiver{rcv},
+		}},
+	}
+	var buf bytes.Buffer
+	if err := status.Write(&buf, tx); err != nil {
+		return nil, fmt.Errorf("write 277CA: %w", err)
 	}
 	return buf.Bytes(), nil
 }
 
-func stc(cat, code, entity string) []string {
-	if entity == "" {
-		return []string{cat, code}
-	}
-	return []string{cat, code, entity}
+// midnight is t's date at midnight UTC.
+func midnight(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 func hlChild(has bool) string {
