@@ -265,6 +265,16 @@ func claim(ctl string, replace ...string) string {
 	return body
 }
 
+func TestForNothing(t *testing.T) {
+	ack999 := isa + strings.Replace(gs, "GS*HC", "GS*FA", 1) +
+		"ST*999*0001*005010X231A1~AK1*HC*1*005010X222A1~AK2*837*0001~IK5*A~AK9*A*1*1*1~SE*6*0001~GE*1*1~IEA*1*000000001~"
+	for name, text := range map[string]string{"empty": "", "not X12": "hello", "a 999": ack999} {
+		if _, err := For(strings.NewReader(text), Options{Now: testNow}); !errors.Is(err, ErrNothing) {
+			t.Errorf("For(%s) = %v, want ErrNothing", name, err)
+		}
+	}
+}
+
 func TestFor(t *testing.T) {
 	type summary struct {
 		TA1   []TA1
@@ -293,6 +303,12 @@ func TestFor(t *testing.T) {
 		{"bad ISA date", strings.Replace(isa, "*240101*", "*241301*", 1) + gs + claim("0001") + "GE*1*1~IEA*1*000000001~",
 			summary{[]TA1{{"000000001", "241301", "1200", "R", "014"}}, nil, ""}},
 		{"no IEA", isa + gs + claim("0001") + "GE*1*1~",
+			summary{[]TA1{{"000000001", "240101", "1200", "R", "023"}}, nil, ""}},
+		{"bad ISA, no group", strings.Replace(isa, "*T*:~", "*X*:~", 1) + "IEA*0*000000001~",
+			summary{[]TA1{{"000000001", "240101", "1200", "R", "020"}}, nil, ""}},
+		{"empty group", isa + gs + "GE*0*1~IEA*1*000000001~",
+			summary{nil, nil, "R 0 0 0"}},
+		{"cut short", isa + gs + claim("0001")[:200],
 			summary{[]TA1{{"000000001", "240101", "1200", "R", "023"}}, nil, ""}},
 	}
 	for _, tt := range tests {

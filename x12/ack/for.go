@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,23 +21,30 @@ type Options struct {
 	Now time.Time
 }
 
+// ErrNothing means the input holds nothing to acknowledge: no interchange
+// could be read, or it holds only acknowledgments (999s and TA1s are not
+// acknowledged) and its envelope neither asks for a TA1 nor needs one.
+var ErrNothing = errors.New("ack: nothing to acknowledge")
+
 // For reads an X12 file and returns the acknowledgment we send back for it,
 // in one interchange addressed from the file's receiver to its sender:
 //
 //   - a TA1 for each interchange that asked for one (ISA14 1) or whose
 //     envelope is wrong, with TA104 A, E (accepted, with a note such as 001
 //     for an IEA02 that differs from ISA13) or R (rejected: ISA fields that
-//     are not valid, a missing IEA, input that cannot be read);
+//     are not valid, a missing IEA, input that cannot be read to its end);
 //   - for each functional group of an interchange not rejected, a 999:
 //     per transaction set IK5 A (accepted), E (accepted, with errors the
 //     business rules note, such as charges that do not balance: see
 //     validate.Rule.Noted) or R (rejected: the set breaks its guide's table,
 //     its envelope or a rule that is not only noted), with an IK3 for each
-//     segment in error and an IK4 for each element; AK9 with the counts.
+//     segment in error and an IK4 for each element; AK9 with the counts
+//     and the group's own errors. Groups of acknowledgments (GS01 FA) are
+//     not acknowledged.
 //
-// Findings of severity Warning are not reported. The error is non-nil only
-// when the input yields nothing to acknowledge: no transaction set, or no
-// readable ISA before the first.
+// Findings of severity Warning are not reported. It holds one transaction
+// set in memory at a time. The error is ErrNothing (wrapping the read error
+// when there is one) when there is nothing to send.
 func For(r io.Reader, opts Options) (*Interchange, error) {
 	if opts.ControlNumber <= 0 {
 		opts.ControlNumber = 1
@@ -45,10 +53,27 @@ func For(r io.Reader, opts Options) (*Interchange, error) {
 		opts.Now = time.Now()
 	}
 	b := &builder{opts: opts}
-	sr := x12.NewSetReader(x12.NewReader(r))
+	rd := x12.NewReader(r)
+	var env x12.Checker
+	var (
+		ts    *x12.TransactionSet // the open set
+		first int                 // index in env.Errors() of its first problem
+	)
+	finish := func() {
+		if ts == nil {
+			return
+		}
+		for _, e := range env.Errors()[first:] {
+			if e.SetSegment > 0 && e.Segment >= ts.Pos {
+				ts.Errors = append(ts.Errors, e)
+			}
+		}
+		b.set(ts)
+		ts = nil
+	}
 	var readErr error
 	for {
-		ts, err := sr.Next()
+		s, err := rd.Next()
 		if err == io.EOF {
 			break
 		}
@@ -56,43 +81,84 @@ func For(r io.Reader, opts Options) (*Interchange, error) {
 			readErr = err
 			break
 		}
-		b.set(ts)
-	}
-	envErrs := sr.Errors()
-	if b.first == nil {
-		if readErr != nil {
-			return nil, fmt.Errorf("ack: nothing to acknowledge: %w", readErr)
+		header := s.ID == "ST" || s.ID == "GS" || s.ID == "GE" || s.ID == "ISA" || s.ID == "IEA"
+		env.Check(s)
+		if header {
+			finish() // a set without SE; the Checker has reported it
 		}
-		return nil, errors.New("ack: no transaction set to acknowledge")
+		switch s.ID {
+		case "ISA":
+			b.isas = append(b.isas, *env.Interchange())
+		case "GS":
+			if isa := env.Interchange(); isa != nil {
+				b.groups = append(b.groups, &groupAck{isa: isa.ControlNumber, header: *env.Group()})
+			}
+		case "GE":
+			if g := b.group(); g != nil && g.ge == "" {
+				g.ge = string(s.Element(1))
+			}
+		case "ST":
+			ts = &x12.TransactionSet{SetHeader: *env.Set()}
+			if g := env.Group(); g != nil {
+				ts.Group = *g
+			}
+			if isa := env.Interchange(); isa != nil {
+				ts.Interchange = *isa
+			}
+			first = len(env.Errors())
+			for first > 0 && env.Errors()[first-1].Segment == s.Pos {
+				first-- // the ST's own problems
+			}
+		}
+		if ts != nil {
+			ts.Segments = append(ts.Segments, s.Clone())
+			if s.ID == "SE" {
+				finish()
+			}
+		}
 	}
-	return b.finish(envErrs, readErr), nil
+	if readErr == nil {
+		env.End()
+	}
+	finish()
+	if len(b.isas) == 0 {
+		if readErr != nil {
+			return nil, fmt.Errorf("%w: %w", ErrNothing, readErr)
+		}
+		return nil, ErrNothing
+	}
+	ic := b.finish(env.Errors(), readErr)
+	if len(ic.TA1s) == 0 && len(ic.Groups) == 0 {
+		return nil, ErrNothing
+	}
+	return ic, nil
 }
 
 type builder struct {
 	opts   Options
-	first  *x12.InterchangeHeader
 	groups []*groupAck
-	isas   []x12.InterchangeHeader // every interchange seen, in order
+	isas   []x12.InterchangeHeader // every interchange, in order
 }
 
 type groupAck struct {
 	isa    string // ISA13 of its interchange
 	header x12.GroupHeader
+	ge     string // GE01 as sent; "" without GE
 	sets   []SetResponse
 }
 
+// group returns the group being read, or nil.
+func (b *builder) group() *groupAck {
+	if len(b.groups) == 0 {
+		return nil
+	}
+	return b.groups[len(b.groups)-1]
+}
+
 func (b *builder) set(ts *x12.TransactionSet) {
-	if b.first == nil {
-		h := ts.Interchange
-		b.first = &h
-	}
-	if n := len(b.isas); n == 0 || b.isas[n-1].Pos != ts.Interchange.Pos {
-		b.isas = append(b.isas, ts.Interchange)
-	}
-	var g *groupAck
-	if n := len(b.groups); n > 0 && b.groups[n-1].header.Pos == ts.Group.Pos && b.groups[n-1].isa == ts.Interchange.ControlNumber {
-		g = b.groups[n-1]
-	} else {
+	g := b.group()
+	if g == nil || g.header.Pos != ts.Group.Pos {
+		// A set outside a group: acknowledged in a group of its own.
 		g = &groupAck{isa: ts.Interchange.ControlNumber, header: ts.Group}
 		b.groups = append(b.groups, g)
 	}
@@ -229,7 +295,7 @@ func (cl claimList) context(pos int) []Context {
 func (b *builder) finish(envErrs []*x12.ParseError, readErr error) *Interchange {
 	now := b.opts.Now
 	ctl := fmt.Sprintf("%09d", b.opts.ControlNumber%1000000000)
-	src := b.first
+	src := &b.isas[0]
 	ic := &Interchange{Header: x12.InterchangeHeader{
 		AuthQualifier: "00", SecurityQualifier: "00",
 		SenderQualifier: src.ReceiverQualifier, SenderID: src.ReceiverID,
@@ -253,14 +319,18 @@ func (b *builder) finish(envErrs []*x12.ParseError, readErr error) *Interchange 
 		}
 	}
 	var acks []Ack999
+	var first *groupAck
 	for _, g := range b.groups {
-		if rejected[g.isa] {
+		if rejected[g.isa] || g.header.FunctionalID == "FA" {
 			continue
+		}
+		if first == nil {
+			first = g
 		}
 		acks = append(acks, b.ack999(g, envErrs, len(acks)+1))
 	}
 	if len(acks) > 0 {
-		gs := b.groups[0].header
+		gs := first.header
 		ic.Groups = []Group{{
 			Header: x12.GroupHeader{FunctionalID: "FA", SenderCode: gs.ReceiverCode, ReceiverCode: gs.SenderCode,
 				Date: x12.FormatDate(now), Time: x12.FormatTime(now), ControlNumber: fmt.Sprint(b.opts.ControlNumber % 1000000000),
@@ -429,6 +499,9 @@ func (b *builder) ack999(g *groupAck, envErrs []*x12.ParseError, n int) Ack999 {
 		FunctionalID: g.header.FunctionalID, GroupControl: g.header.ControlNumber, GroupVersion: g.header.Version,
 		Sets: g.sets, Received: len(g.sets), Included: len(g.sets),
 	}
+	if n, err := strconv.Atoi(g.ge); err == nil && n >= 0 {
+		a.Included = n // what the GE says the group holds
+	}
 	for _, s := range g.sets {
 		if s.Status == "A" || s.Status == "E" {
 			a.Accepted++
@@ -462,11 +535,6 @@ func (b *builder) ack999(g *groupAck, envErrs []*x12.ParseError, n int) Ack999 {
 				addErr("4")
 			} else {
 				addErr("5")
-				// The Checker says "transaction set count N does not match...".
-				var n int
-				if _, err := fmt.Sscanf(e.Detail, "transaction set count %d", &n); err == nil {
-					a.Included = n
-				}
 			}
 		}
 	}
