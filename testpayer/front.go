@@ -253,49 +253,12 @@ func midnight(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-func hlChild(has bool) string {
-	if has {
-		return "1"
-	}
-	return "0"
-}
-
 // first returns a person's first name, and nothing for an organization.
 func first(typ, name string) string {
 	if typ == "1" {
 		return name
 	}
 	return ""
-}
-
-// segWriter writes segments and keeps the first error.
-type segWriter struct {
-	xw  *x12.Writer
-	err error
-}
-
-func (w *segWriter) do(f func() error) {
-	if w.err == nil {
-		w.err = f()
-	}
-}
-
-// seg writes a segment, with what could be a delimiter dropped from its
-// values (text copied from a file with other delimiters).
-func (w *segWriter) seg(id string, els ...string) {
-	for i := range els {
-		els[i] = clean(els[i])
-	}
-	w.do(func() error { return w.xw.WriteSegment(id, els...) })
-}
-
-func (w *segWriter) composite(id string, els ...[]string) {
-	for _, e := range els {
-		for i := range e {
-			e[i] = clean(e[i])
-		}
-	}
-	w.do(func() error { return w.xw.WriteComposite(id, els...) })
 }
 
 // action is STC03 of a 277CA claim status: WQ accepted, U rejected.

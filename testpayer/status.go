@@ -6,14 +6,13 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/claimgate/claimgate/x12"
-	"github.com/claimgate/claimgate/x12/validate"
+	"github.com/claimgate/claimgate/x12/status"
 )
 
 // ClaimStatus answers a file of 276 claim status requests with a file of
 // 277 responses (005010X212), as of now (Options.Now). Each claim asked
 // about is found by its payer claim control number (REF*1K) or by our
-// claim ID (TRN02, else REF*EJ), and answered: adjudicated and awaiting
+// claim ID (REF*EJ, else TRN02), and answered: adjudicated and awaiting
 // the payment cycle (F0:3), paid (F1:1) or denied (F2:1) with the
 // amounts, reversed (F3:1), or not found (D0:35). Input with no readable
 // 276 is an error.
@@ -23,199 +22,127 @@ func (p *Payer) ClaimStatus(ctx context.Context, req []byte) ([]byte, error) {
 	return p.claimStatus(ctx, req, p.now().UTC())
 }
 
-const version277 = "005010X212"
-
 func (p *Payer) claimStatus(_ context.Context, req []byte, now time.Time) ([]byte, error) {
-	sr := x12.NewSetReader(x12.NewReader(bytes.NewReader(req)))
-	var sets []*x12.TransactionSet
-	for {
-		ts, err := sr.Next()
-		if err != nil {
-			break
-		}
-		if ts.ID == "276" {
-			sets = append(sets, ts)
-		}
+	ts, err := status.Read(bytes.NewReader(req))
+	if err != nil {
+		return nil, fmt.Errorf("read 276: %w", err)
 	}
-	if len(sets) == 0 {
+	ctl := 0
+	var out []*status.Transaction
+	for _, t := range ts {
+		if t.Kind != status.Request {
+			continue
+		}
+		r, err := t.Reply(now)
+		if err != nil {
+			return nil, err
+		}
+		if ctl == 0 {
+			ctl = p.nextControl()
+		}
+		isa, gs := p.envelope(t.Envelope.Interchange, "HN", "", status.VersionStatus, ctl, now)
+		r.Envelope = status.Envelope{Interchange: isa, Group: gs, Control: fmt.Sprintf("%04d", len(out)+1)}
+		for si := range r.Sources {
+			src := &r.Sources[si]
+			pl := p.plans[src.Name.ID]
+			if pl != nil {
+				src.Name = status.Name{Entity: "PR", Type: "2", Last: pl.cfg.Name, IDQualifier: "PI", ID: pl.cfg.ID}
+			}
+			for ri := range src.Receivers {
+				for pi := range src.Receivers[ri].Providers {
+					for mi := range src.Receivers[ri].Providers[pi].Members {
+						p.answerStatus(pl, &src.Receivers[ri].Providers[pi].Members[mi], now)
+					}
+				}
+			}
+		}
+		out = append(out, r)
+	}
+	if len(out) == 0 {
 		return nil, fmt.Errorf("read 276: no 276 transaction sets")
 	}
-	ctl := p.nextControl()
 	var buf bytes.Buffer
-	xw := x12.NewWriter(&buf, x12.DefaultDelimiters)
-	w := &segWriter{xw: xw}
-	in := sets[0].Interchange
-	isa, gs := p.envelope(in, "HN", "", version277, ctl, now)
-	w.do(func() error { return xw.BeginInterchange(isa) })
-	w.do(func() error { return xw.BeginGroup(gs) })
-	for i, ts := range sets {
-		root, _ := validate.Transaction(ts)
-		w.do(func() error { return xw.BeginSet("277", fmt.Sprintf("%04d", i+1), version277) })
-		p.write277(w, root, now)
-		w.do(xw.EndSet)
-	}
-	w.do(xw.EndGroup)
-	w.do(xw.EndInterchange)
-	w.do(xw.Flush)
-	if w.err != nil {
-		return nil, fmt.Errorf("write 277: %w", w.err)
+	if err := status.Write(&buf, out...); err != nil {
+		return nil, fmt.Errorf("write 277: %w", err)
 	}
 	return buf.Bytes(), nil
 }
 
-// nm1 returns the elements of a loop's NM1 as a 277 may echo them, with
-// defaults for what a broken request left out.
-func nm1(l *validate.Loop, role string) []string {
-	els := []string{role, "2", "UNKNOWN", "", "", "", "", "", ""}
-	if l == nil {
-		return els
-	}
-	s := l.Segment("NM1")
-	if s == nil {
-		return els
-	}
-	for i := 2; i <= 9; i++ {
-		if v := s.ElementString(i); v != "" {
-			els[i-1] = v
+// answerStatus fills in the status of every claim asked about for member m
+// (and its dependents).
+func (p *Payer) answerStatus(pl *plan, m *status.Member, now time.Time) {
+	for ci := range m.Claims {
+		c := &m.Claims[ci]
+		claimID := c.PatientAccount()
+		if claimID == "" {
+			claimID = c.Trace.Number
 		}
-	}
-	return els
-}
-
-func (p *Payer) write277(w *segWriter, root *validate.Loop, now time.Time) {
-	ref := "0"
-	if bht := root.Segment("BHT"); bht != nil && bht.ElementString(3) != "" {
-		ref = bht.ElementString(3)
-	}
-	w.seg("BHT", "0010", "08", ref, x12.FormatDate(now), x12.FormatTime(now), "DG")
-	hl := 0
-	next := func(parent int, level string, child bool) int {
-		hl++
-		par := ""
-		if parent > 0 {
-			par = fmt.Sprint(parent)
-		}
-		if level == "23" {
-			w.seg("HL", fmt.Sprint(hl), par, level)
-		} else {
-			w.seg("HL", fmt.Sprint(hl), par, level, hlChild(child))
-		}
-		return hl
-	}
-	for _, a := range root.Children("2000A") {
-		payer := nm1(a.Child("2100A"), "PR")
-		pl := p.plans[payer[8]]
-		if pl != nil {
-			payer = []string{"PR", "2", pl.cfg.Name, "", "", "", "", "PI", pl.cfg.ID}
-		} else if payer[7] == "" || payer[8] == "" {
-			payer[7], payer[8] = "PI", "UNKNOWN"
-		}
-		ha := next(0, "20", true)
-		w.seg("NM1", payer...)
-		for _, b := range a.Children("2000B") {
-			recv := nm1(b.Child("2100B"), "41")
-			recv[7] = "46"
-			if recv[8] == "" {
-				recv[8] = "UNKNOWN"
+		d := pl.find(c.PayerClaimNumber(), claimID)
+		if d == nil {
+			notFound := status.Status{Codes: []status.StatusCode{{Category: "D0", Code: "35"}}, Effective: midnight(now)}
+			c.Statuses = []status.Status{notFound}
+			for li := range c.Lines {
+				zero := int64(0)
+				c.Lines[li].Paid = &zero
+				c.Lines[li].Statuses = []status.Status{notFound}
 			}
-			hb := next(ha, "21", len(b.Children("2000C")) > 0)
-			w.seg("NM1", recv...)
-			for _, c := range b.Children("2000C") {
-				prov := nm1(c.Child("2100C"), "1P")
-				if prov[7] == "" || prov[8] == "" {
-					prov[7], prov[8] = "XX", "0000000000"
+			continue
+		}
+		cat, code := "F0", "3"
+		switch {
+		case d.Reversed:
+			cat, code = "F3", "1"
+		case d.released && d.Status == "4":
+			cat, code = "F2", "1"
+		case d.released:
+			cat, code = "F1", "1"
+		}
+		charge, paid := d.Charge, d.Paid
+		st := status.Status{Codes: []status.StatusCode{{Category: cat, Code: code}}, Effective: midnight(now),
+			Charge: &charge, Paid: &paid, Adjudicated: midnight(d.Received)}
+		if d.released {
+			st.Issued = d.PayDate
+		}
+		c.Statuses = []status.Status{st}
+		if c.PayerClaimNumber() == "" {
+			c.Refs = append([]status.Ref{{Qualifier: "1K", Value: d.PayerClaimID}}, c.Refs...)
+		}
+		if c.PatientAccount() == "" {
+			c.Refs = append(c.Refs, status.Ref{Qualifier: "EJ", Value: d.ClaimID})
+		}
+		if len(c.Dates) == 0 {
+			var first, last time.Time
+			for _, l := range d.Lines {
+				if first.IsZero() || l.Date.Before(first) {
+					first = l.Date
 				}
-				hc := next(hb, "19", len(c.Children("2000D")) > 0)
-				w.seg("NM1", prov...)
-				for _, d := range c.Children("2000D") {
-					sub := nm1(d.Child("2100D"), "IL")
-					sub[1] = "1"
-					if sub[7] == "" || sub[8] == "" {
-						sub[7], sub[8] = "MI", "UNKNOWN"
-					}
-					deps := d.Children("2000E")
-					hd := next(hc, "22", len(deps) > 0)
-					w.seg("NM1", sub...)
-					for _, t := range d.Children("2200D") {
-						p.claimStatusLoop(w, pl, t, now)
-					}
-					for _, e := range deps {
-						next(hd, "23", false)
-						dep := nm1(e.Child("2100E"), "QC")
-						w.seg("NM1", "QC", "1", dep[2], dep[3], dep[4], "", dep[6])
-						for _, t := range e.Children("2200E") {
-							p.claimStatusLoop(w, pl, t, now)
-						}
-					}
+				if l.Date.After(last) {
+					last = l.Date
+				}
+			}
+			if !first.IsZero() {
+				if first.Equal(last) {
+					c.Dates = []status.Date{{Qualifier: "472", Format: "D8", From: first}}
+				} else {
+					c.Dates = []status.Date{{Qualifier: "472", Format: "RD8", From: first, To: last}}
 				}
 			}
 		}
-	}
-}
-
-// claimStatusLoop answers one 2200D/2200E loop of a 276.
-func (p *Payer) claimStatusLoop(w *segWriter, pl *plan, t *validate.Loop, now time.Time) {
-	date := x12.FormatDate(now)
-	trace := "0"
-	if s := t.Segment("TRN"); s != nil && s.ElementString(2) != "" {
-		trace = s.ElementString(2)
-	}
-	var payerID, claimID string
-	if s := t.Segment("REF", "1K"); s != nil {
-		payerID = s.ElementString(2)
-	}
-	if s := t.Segment("REF", "EJ"); s != nil {
-		claimID = s.ElementString(2)
-	}
-	if claimID == "" {
-		claimID = trace
-	}
-	d := pl.find(payerID, claimID)
-	w.seg("TRN", "2", trace)
-	if d == nil {
-		w.composite("STC", []string{"D0", "35"}, []string{date})
-		if claimID != "" {
-			w.seg("REF", "EJ", claimID)
-		}
-		return
-	}
-	status, code := "F0", "3"
-	switch {
-	case d.Reversed:
-		status, code = "F3", "1"
-	case d.released && d.Status == "4":
-		status, code = "F2", "1"
-	case d.released:
-		status, code = "F1", "1"
-	}
-	adjudicated := x12.FormatDate(d.Received)
-	if d.released {
-		w.composite("STC", []string{status, code}, []string{date}, nil, []string{x12.FormatAmount(d.Charge)},
-			[]string{x12.FormatAmount(d.Paid)}, []string{adjudicated}, nil, []string{x12.FormatDate(d.PayDate)})
-	} else {
-		w.composite("STC", []string{status, code}, []string{date}, nil, []string{x12.FormatAmount(d.Charge)},
-			[]string{x12.FormatAmount(d.Paid)}, []string{adjudicated})
-	}
-	w.seg("REF", "1K", d.PayerClaimID)
-	w.seg("REF", "EJ", d.ClaimID)
-	var first, last time.Time
-	for _, l := range d.Lines {
-		if first.IsZero() {
-			first, last = l.Date, l.Date
-		}
-		if l.Date.Before(first) {
-			first = l.Date
-		}
-		if l.Date.After(last) {
-			last = l.Date
+		for li := range c.Lines {
+			l := &c.Lines[li]
+			var linePaid int64
+			for _, dl := range d.Lines {
+				if dl.Procedure.Code == l.Procedure.Code && dl.Charge == l.Charge {
+					linePaid = dl.Paid
+					break
+				}
+			}
+			l.Paid = &linePaid
+			l.Statuses = []status.Status{{Codes: []status.StatusCode{{Category: cat, Code: code}}, Effective: midnight(now)}}
 		}
 	}
-	if !first.IsZero() {
-		if first.Equal(last) {
-			w.seg("DTP", "472", "D8", x12.FormatDate(first))
-		} else {
-			w.seg("DTP", "472", "RD8", x12.FormatDate(first)+"-"+x12.FormatDate(last))
-		}
+	for i := range m.Dependents {
+		p.answerStatus(pl, &m.Dependents[i], now)
 	}
 }
 
