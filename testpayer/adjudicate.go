@@ -251,9 +251,9 @@ func (p *plan) adjudicate(s *submission, received time.Time, seed uint64) *Decis
 	c := s.claim
 	p.seq++
 	d := &Decision{
-		PayerID: p.cfg.ID, ClaimID: clean(c.PatientControlNumber), Status: "1", Frequency: c.Frequency,
+		PayerID: p.cfg.ID, ClaimID: clean(c.PatientControlNumber), Status: "1", Frequency: clean(c.Frequency),
 		PayerClaimID: fmt.Sprintf("%s%s%04d", p.cfg.ID, received.Format("060102"), p.seq),
-		Filing:       s.filing, Facility: c.FacilityCode, BillingNPI: s.billingNPI, BillingName: s.billingName,
+		Filing:       s.filing, Facility: clean(c.FacilityCode), BillingNPI: s.billingNPI, BillingName: s.billingName,
 		MemberID: s.memberID, Received: received, PayDate: p.payDate(received),
 		Charge: c.TotalCharge, signature: signature(s), sequence: p.seq, interchange: s.interchange,
 	}
@@ -275,7 +275,7 @@ func (p *plan) adjudicate(s *submission, received time.Time, seed uint64) *Decis
 	diags := c.Diagnoses()
 	for i := range c.Lines {
 		l := &c.Lines[i]
-		d.Lines = append(d.Lines, LineDecision{Number: l.Number, Procedure: l.Procedure, RevenueCode: l.RevenueCode, Units: l.Units,
+		d.Lines = append(d.Lines, LineDecision{Number: l.Number, Procedure: cleanProcedure(l.Procedure), RevenueCode: clean(l.RevenueCode), Units: l.Units,
 			Date: lineDate(c, l), ControlID: clean(l.LineItemControlNumber), Charge: l.Charge})
 	}
 
@@ -762,4 +762,13 @@ func (p *plan) correct(d *Decision, day time.Time) (reversal, corrected *Decisio
 	}
 	p.record(&c)
 	return reversal, &c
+}
+
+func cleanProcedure(p claim.Procedure) claim.Procedure {
+	p.Qualifier, p.Code, p.Description = clean(p.Qualifier), clean(p.Code), clean(p.Description)
+	p.Modifiers = slices.Clone(p.Modifiers)
+	for i := range p.Modifiers {
+		p.Modifiers[i] = clean(p.Modifiers[i])
+	}
+	return p
 }
