@@ -90,7 +90,7 @@ func enums() map[reflect.Type][]string {
 	m := map[reflect.Type][]string{
 		reflect.TypeFor[claimgate.Stage]():      stageNames(),
 		reflect.TypeFor[claimgate.Zone]():       {string(claimgate.FrontEnd), string(claimgate.MidCycle), string(claimgate.BackEnd), string(claimgate.Done)},
-		reflect.TypeFor[claimgate.MoveKind]():   {string(claimgate.Forward), string(claimgate.Rework), string(claimgate.Reopen)},
+		reflect.TypeFor[claimgate.MoveKind]():   {string(claimgate.Forward), string(claimgate.Rework), string(claimgate.Reopen), string(claimgate.Cancel)},
 		reflect.TypeFor[workflow.Status]():      {string(workflow.Pass), string(workflow.Fail), string(workflow.Pending), string(workflow.Excepted)},
 		reflect.TypeFor[claimgate.WorkStatus](): {string(claimgate.WorkOpen), string(claimgate.WorkDone)},
 		reflect.TypeFor[claimgate.Sex]():        {string(claimgate.Female), string(claimgate.Male), string(claimgate.Unknown)},

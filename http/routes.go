@@ -34,7 +34,7 @@ func (rt route) api() bool { return strings.HasPrefix(rt.Path, "/api/") }
 
 // routeTable lists every route the server answers (besides /static/).
 func (s *Server) routeTable() []route {
-	return []route{
+	return append([]route{
 		// API: session.
 		{"POST", "/api/login", public, "", s.apiLogin},
 		{"POST", "/api/logout", loggedIn, "", s.apiLogout},
@@ -84,7 +84,7 @@ func (s *Server) routeTable() []route {
 		{"POST", "/exceptions/{id}/resolve", loggedIn, "", s.resolveForm},
 		{"GET", "/admin/users", loggedIn, claimgate.Admin, s.usersPage},
 		{"POST", "/admin/users", loggedIn, claimgate.Admin, s.createUserForm},
-	}
+	}, s.midCycleRoutes()...)
 }
 
 // maxBody bounds request bodies; claimgate's requests are small.

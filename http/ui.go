@@ -56,6 +56,7 @@ var flashes = map[string]string{
 	"reassigned": "Work item reassigned.",
 	"owner":      "Queue owner set.",
 	"user":       "User created.",
+	"saved":      "Saved.",
 }
 
 // toUIError turns an error into what a page shows; internal errors are
@@ -541,6 +542,7 @@ type casePageData struct {
 	ExpMax     string
 	Today      string
 	Reason     string // the move reason typed before a refusal
+	Mid        *casePageMid
 }
 
 // casePage shows where a case sits; a refused form re-renders it with the
@@ -628,6 +630,9 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 			Open: e.OpenAt(now), Expired: e.ResolvedAt.IsZero() && !now.Before(e.Expires)})
 	}
 	d.cases[v.Case.ID], d.patients[v.Patient.ID] = v.Case, v.Patient
+	if data.Mid, err = s.midSection(r, id, d); err != nil {
+		return err
+	}
 	if data.Work, err = s.workRows(d, v.Work); err != nil {
 		return err
 	}

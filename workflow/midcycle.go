@@ -657,3 +657,6 @@ func (s *Service) CodingQueue(ctx context.Context) ([]CodingRow, error) {
 	}
 	return out, nil
 }
+
+// ChargeLagThreshold returns the charge-lag threshold in days.
+func (s *Service) ChargeLagThreshold() int { return s.lagDays() }
