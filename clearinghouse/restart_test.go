@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/claimgate/claimgate"
 	"github.com/claimgate/claimgate/clearinghouse"
 	"github.com/claimgate/claimgate/store/sqlstore"
 	"github.com/claimgate/claimgate/workflow"
@@ -28,9 +29,10 @@ const (
 
 // TestRestart kills a polling connector with SIGKILL at random moments,
 // several times, restarts it until the inbound folder is empty, and then
-// checks that no file was lost or handled twice: every file is archived and
-// recorded done once, with one done event and one 999, and the handler's
-// effect (an idempotent insert keyed by the file) exists once per file. The
+// checks that no file was lost or handled twice: every good file is archived
+// and recorded done once, with one done event and one 999, and the handler's
+// effect (an idempotent insert keyed by the file) exists once per file; every
+// bad one is quarantined with its reason and exactly one work item. The
 // handler may have been called again only for a file it was handling when a
 // kill came, so the extra calls are at most the number of kills.
 func TestRestart(t *testing.T) {
@@ -69,10 +71,15 @@ func testRestart(t *testing.T, s *sqlstore.Store, dbEnv string) {
 			t.Fatal(err)
 		}
 	}
-	const n = 40
+	// n files, of which every eighth is not X12 and goes to quarantine.
+	const n, bad = 40, 5
 	src := sample(t, "835", "lfh-managed-care.835")
 	for i := range n {
-		drop(t, root, fmt.Sprintf("era%02d.835", i), fromPartner(t, p, 500+i, src))
+		data := fromPartner(t, p, 500+i, src)
+		if i%8 == 7 {
+			data = []byte(fmt.Sprintf("not X12 %d", i))
+		}
+		drop(t, root, fmt.Sprintf("era%02d.835", i), data)
 	}
 
 	seed := time.Now().UnixNano()
@@ -129,8 +136,11 @@ func testRestart(t *testing.T, s *sqlstore.Store, dbEnv string) {
 	if got := names(t, root, clearinghouse.InboundDir); len(got) != 0 {
 		t.Errorf("inbound still holds %v", got)
 	}
-	if got := names(t, root, clearinghouse.ArchiveDir); len(got) != n {
-		t.Errorf("archive holds %d files, want %d: %v", len(got), n, got)
+	if got := names(t, root, clearinghouse.ArchiveDir); len(got) != n-bad {
+		t.Errorf("archive holds %d files, want %d: %v", len(got), n-bad, got)
+	}
+	if got := names(t, root, clearinghouse.QuarantineDir); len(got) != 2*bad {
+		t.Errorf("quarantine holds %v, want %d files and their reasons", got, bad)
 	}
 	files, err := s.InboundFiles(ctx, clearinghouse.InboundFilter{PartnerID: p.ID})
 	must(t, err)
@@ -138,24 +148,38 @@ func testRestart(t *testing.T, s *sqlstore.Store, dbEnv string) {
 		t.Errorf("%d inbound rows, want %d", len(files), n)
 	}
 	for _, f := range files {
-		if f.Status != clearinghouse.Done {
-			t.Errorf("inbound file %s is %s, want done", f.Name, f.Status)
+		want := clearinghouse.Done
+		if f.Size < 20 {
+			want = clearinghouse.Quarantined
+		}
+		if f.Status != want {
+			t.Errorf("inbound file %s is %s, want %s", f.Name, f.Status, want)
 		}
 	}
-	if got := countEvents(t, s, clearinghouse.EventFileDone); got != n {
-		t.Errorf("%d done events, want %d", got, n)
+	if got := countEvents(t, s, clearinghouse.EventFileDone); got != n-bad {
+		t.Errorf("%d done events, want %d", got, n-bad)
+	}
+	// One work item per quarantined file, though a kill may have come
+	// between the quarantine and the move.
+	if got := countEvents(t, s, clearinghouse.EventFileQuarantined); got != bad {
+		t.Errorf("%d quarantine events, want %d", got, bad)
+	}
+	work, err := s.WorkItems(ctx, claimgate.WorkFilter{Queue: clearinghouse.Queue})
+	must(t, err)
+	if len(work) != bad {
+		t.Errorf("%d work items, want %d", len(work), bad)
 	}
 	var effects, calls, distinct int
 	must(t, s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM restart_effects`).Scan(&effects))
 	must(t, s.DB().QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT inbound_id) FROM restart_calls`).Scan(&calls, &distinct))
-	if effects != n || distinct != n {
-		t.Errorf("handler effects for %d files, calls for %d, want %d", effects, distinct, n)
+	if good := n - bad; effects != good || distinct != good {
+		t.Errorf("handler effects for %d files, calls for %d, want %d", effects, distinct, good)
 	}
-	if calls-n > kills {
-		t.Errorf("handler called %d times for %d files with %d kills: more repeats than kills", calls, n, kills)
+	if calls-(n-bad) > kills {
+		t.Errorf("handler called %d times for %d files with %d kills: more repeats than kills", calls, n-bad, kills)
 	}
-	t.Logf("%d handler calls for %d files", calls, n)
-	checkAcks(t, s, p, root, n)
+	t.Logf("%d handler calls for %d files", calls, n-bad)
+	checkAcks(t, s, p, root, n-bad)
 }
 
 // TestRestartChild is the poller TestRestart kills; it runs only when
