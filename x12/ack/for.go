@@ -388,10 +388,10 @@ func sanitize(ic *Interchange) {
 	h := &ic.Header
 	fit := func(s *string, width int, def string) {
 		clean(s)
-		*s = strings.TrimSpace(*s)
 		if len(*s) > width {
 			*s = (*s)[:width]
 		}
+		*s = strings.TrimSpace(*s)
 		if *s == "" {
 			*s = def
 		}

@@ -38,8 +38,8 @@ func FuzzAck(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Parse(written): %v\n%s", err, buf.Bytes())
 		}
-		if diff := cmp.Diff(ic, got); diff != "" {
-			t.Fatalf("read back differs (-written +read):\n%s", diff)
+		if !cmp.Equal(ic, got) {
+			t.Fatalf("read back differs (-written +read):\n%s", cmp.Diff(ic, got))
 		}
 	})
 }
