@@ -335,3 +335,34 @@ func TestClaims(t *testing.T) {
 		t.Errorf("TypeOfBill() = %q, want 111", got)
 	}
 }
+
+func TestWriteRefuses(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(*Transaction)
+		wantS string
+	}{
+		{"claim without CLM01", func(t *Transaction) {
+			t.BillingProviders[0].Subscribers[0].Claims[0].PatientControlNumber = ""
+		}, "claim: a claim without CLM01 (patient control number)"},
+		{"line without procedure", func(t *Transaction) {
+			t.BillingProviders[0].Subscribers[0].Claims[0].Lines[1].Procedure = Procedure{}
+		}, "claim: line 2: SV101 (procedure) is empty"},
+		{"adjustment without reason", func(t *Transaction) {
+			t.BillingProviders[0].Subscribers[0].Claims[0].OtherSubscribers[0].Adjustments[0].Reasons[0].Code = ""
+		}, "claim: CAS CO: a reason without a code"},
+		{"unknown version", func(t *Transaction) { t.Version = "004010X098A1" },
+			`claim: version "004010X098A1" is not an 837P or 837I this package writes`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tr := professional()
+			tt.edit(tr)
+			var b bytes.Buffer
+			err := Write(&b, tr)
+			if err == nil || err.Error() != tt.wantS {
+				t.Errorf("Write error = %v, want %s", err, tt.wantS)
+			}
+		})
+	}
+}

@@ -491,11 +491,14 @@ func notes(l *wloop, ns []Note) {
 	}
 }
 
-func cas(l *wloop, adj []Adjustment) {
+func (b *builder) cas(l *wloop, adj []Adjustment) {
 	for _, a := range adj {
 		for start := 0; start == 0 || start < len(a.Reasons); start += 6 {
 			el := []string{a.Group}
 			for _, r := range a.Reasons[start:min(start+6, len(a.Reasons))] {
+				if r.Code == "" {
+					b.fail("CAS %s: a reason without a code", a.Group)
+				}
 				el = append(el, r.Code, amt(r.Amount), optQty(r.Quantity))
 			}
 			l.s("CAS", el...)
@@ -517,6 +520,9 @@ func procedure(p *Procedure) []string {
 }
 
 func (b *builder) claim(l *wloop, c *Claim) {
+	if c.PatientControlNumber == "" {
+		b.fail("a claim without CLM01 (patient control number)")
+	}
 	if len(c.RelatedCauses) > 3 {
 		b.fail("claim %s: %d related causes; CLM11 holds 3", c.PatientControlNumber, len(c.RelatedCauses))
 	}
@@ -567,7 +573,7 @@ func (b *builder) claim(l *wloop, c *Claim) {
 
 func (b *builder) otherSubscriber(l *wloop, o *OtherSubscriber) {
 	l.s("SBR", o.PayerResponsibility, o.Relationship, o.GroupNumber, o.GroupName, o.InsuranceType, "", "", "", o.FilingIndicator)
-	cas(l, o.Adjustments)
+	b.cas(l, o.Adjustments)
 	if o.PayerPaid != nil {
 		l.s("AMT", "D", amt(*o.PayerPaid))
 	}
@@ -597,6 +603,12 @@ func (b *builder) otherSubscriber(l *wloop, o *OtherSubscriber) {
 
 func (b *builder) line(l *wloop, ln *Line) {
 	l.s("LX", strconv.Itoa(ln.Number))
+	if b.inst && ln.RevenueCode == "" {
+		b.fail("line %d: SV201 (revenue code) is empty", ln.Number)
+	}
+	if !b.inst && ln.Procedure.Qualifier == "" && ln.Procedure.Code == "" {
+		b.fail("line %d: SV101 (procedure) is empty", ln.Number)
+	}
 	if b.inst {
 		var proc []string
 		if ln.Procedure.Qualifier != "" || ln.Procedure.Code != "" {
@@ -637,13 +649,16 @@ func (b *builder) line(l *wloop, ln *Line) {
 	}
 	for i := range ln.Adjudications {
 		a := &ln.Adjudications[i]
+		if a.PayerID == "" {
+			b.fail("line %d: SVD01 (other payer ID) is empty", ln.Number)
+		}
 		k := l.kid()
 		var proc []string
 		if a.Procedure.Qualifier != "" || a.Procedure.Code != "" {
 			proc = procedure(&a.Procedure)
 		}
 		k.add("SVD", []string{a.PayerID}, []string{amt(a.Paid)}, proc, []string{a.RevenueCode}, []string{qty(a.Units)}, []string{a.BundledLine})
-		cas(k, a.Adjustments)
+		b.cas(k, a.Adjustments)
 		if !a.PaidDate.IsZero() {
 			k.s("DTP", "573", "D8", date(a.PaidDate))
 		}

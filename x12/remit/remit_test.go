@@ -544,3 +544,33 @@ func TestReadOrder(t *testing.T) {
 		t.Errorf("parse(write(parse(f))) != parse(f) (-first +second):\n%s", diff)
 	}
 }
+
+func TestWriteRefuses(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*Remittance)
+		want string
+	}{
+		{"no handling code", func(r *Remittance) { r.Payment.HandlingCode = "" }, "remit: BPR01 (transaction handling code) is empty"},
+		{"claim without ID", func(r *Remittance) { r.Headers[0].Claims[0].ID = "" },
+			`remit: claim "": CLP01 (patient control number) and CLP02 (status) are required`},
+		{"service without procedure", func(r *Remittance) { r.Headers[0].Claims[0].Services[1].Procedure = Procedure{} },
+			"remit: SVC01 (procedure) is empty"},
+		{"seven PLB adjustments", func(r *Remittance) {
+			p := &r.ProviderAdjustments[0]
+			for len(p.Items) < 7 {
+				p.Items = append(p.Items, ProviderAdjustmentItem{Reason: "L6", Amount: 1})
+			}
+		}, "remit: PLB has 7 adjustments; at most 6 fit in one segment"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := full()
+			tt.edit(r)
+			var b bytes.Buffer
+			if err := Write(&b, r); err == nil || err.Error() != tt.want {
+				t.Errorf("Write error = %v, want %s", err, tt.want)
+			}
+		})
+	}
+}

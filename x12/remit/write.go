@@ -95,6 +95,9 @@ func writeSet(xw *x12.Writer, r *Remittance, control string) error {
 
 func (o *out) remittance(r *Remittance) {
 	p := r.Payment
+	if p.HandlingCode == "" {
+		o.fail("BPR01 (transaction handling code) is empty")
+	}
 	o.seg("BPR", p.HandlingCode, amt(p.Amount), p.CreditDebit, p.Method, p.Format,
 		p.Sender.DFIQualifier, p.Sender.DFIID, p.Sender.AccountQualifier, p.Sender.AccountNumber,
 		p.OriginatorID, p.OriginatorSupplemental,
@@ -220,6 +223,9 @@ func (o *out) cas(adj []Adjustment) {
 		for start := 0; start == 0 || start < len(a.Reasons); start += 6 {
 			el := []string{a.Group}
 			for _, r := range a.Reasons[start:min(start+6, len(a.Reasons))] {
+				if r.Code == "" {
+					o.fail("CAS %s: a reason without a code", a.Group)
+				}
 				el = append(el, r.Code, amt(r.Amount), optQty(r.Quantity))
 			}
 			o.seg("CAS", el...)
@@ -275,6 +281,9 @@ func sortedRefs(rs []Ref, rank func(string) int) []Ref {
 }
 
 func (o *out) claim(c *Claim) {
+	if c.ID == "" || c.Status == "" {
+		o.fail("claim %q: CLP01 (patient control number) and CLP02 (status) are required", c.ID)
+	}
 	o.seg("CLP", c.ID, c.Status, amt(c.Charge), amt(c.Paid), optAmt(c.PatientResponsibility),
 		c.FilingIndicator, c.PayerControlNumber, c.FacilityCode, c.Frequency, "", c.DRG,
 		optQty(c.DRGWeight), optQty(c.DischargeFraction))
@@ -341,6 +350,9 @@ func procedure(p *Procedure) []string {
 }
 
 func (o *out) service(s *Service) {
+	if s.Procedure.Qualifier == "" && s.Procedure.Code == "" {
+		o.fail("SVC01 (procedure) is empty")
+	}
 	if len(s.Procedure.Modifiers) > 4 {
 		o.fail("SVC01 has %d modifiers; at most 4 fit", len(s.Procedure.Modifiers))
 	}
