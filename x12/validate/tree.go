@@ -2,6 +2,18 @@
 // guide's table (package x12/spec): it builds the tree of loops and reports
 // every structural, element and situational problem with its segment
 // position, loop and element.
+//
+// One engine (Walker) reads every table: it follows the segments through
+// the table's loops in order, telling segments with the same ID apart by
+// their key elements, and checks each element against its usage, type,
+// length and codes. Situational requirements the tables cannot say (HL
+// structure, the 837 patient level, 835 balancing...) are Rules: small
+// functions over the loop tree. Each problem is a Finding with the codes a
+// 999 reports it with (package x12/ack builds the 999).
+//
+// Transaction validates one set read by an x12.SetReader; Stream does it
+// for a whole file, one set at a time; Segments validates without keeping
+// sets in memory, for remittances too large to hold.
 package validate
 
 import (
