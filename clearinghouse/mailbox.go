@@ -549,11 +549,17 @@ func (m *Mailbox) pollFile(ctx context.Context, p *Partner, name string, h Handl
 			in.problems = append(in.problems, claimgate.ErrorMessage(err))
 			in.problems = append(in.problems, claimgate.ErrorDetails(err)...)
 		default:
+			err2 := m.Store.ReleaseInbound(context.WithoutCancel(ctx), c.ID, c.LeaseToken, err.Error())
+			if claimgate.ErrorKind(err2) == claimgate.Conflict {
+				log.Warn("mailbox: lease lost while handling; another poller has the file", "err", err)
+				res.Skipped++
+				return res, ctx.Err()
+			}
+			if err2 != nil {
+				return res, err2
+			}
 			log.Warn("mailbox: handler failed; the file will be tried again", "attempt", c.Attempts, "err", err)
 			res.Retried++
-			if err := m.Store.ReleaseInbound(context.WithoutCancel(ctx), c.ID, c.LeaseToken, err.Error()); err != nil {
-				return res, err
-			}
 			return res, ctx.Err()
 		}
 	}

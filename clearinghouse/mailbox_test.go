@@ -662,3 +662,87 @@ func TestPollOverTime(t *testing.T) {
 		t.Errorf("fresh temporary file removed: %v", err)
 	}
 }
+
+// TestLease has a slow handler hold a file while a second poller, on
+// another store, polls the same folder. With the first poller's renewals the
+// file stays its own. When the first poller's lease runs out for all that
+// (its clock lags, as a stalled process's would), the second takes the file
+// over, and the first's handler is canceled and its result discarded.
+func TestLease(t *testing.T) {
+	tests := []struct {
+		name string
+		lag  time.Duration // how far the first poller's clock is behind
+		// want from the first and second pollers, over all polls
+		first, second clearinghouse.PollResult
+		calls         int
+	}{
+		{"renewed", 0, clearinghouse.PollResult{Done: 1}, clearinghouse.PollResult{}, 1},
+		{"lost", time.Hour, clearinghouse.PollResult{Skipped: 1}, clearinghouse.PollResult{Done: 1}, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			path := filepath.Join(t.TempDir(), "claimgate.db")
+			a, b := openSQLite(t, path), openSQLite(t, path)
+			root := t.TempDir()
+			p, _ := setup(t, a, root)
+			drop(t, root, "slow.835", fromPartner(t, p, 1, sample(t, "835", "lfh-managed-care.835")))
+
+			var mu sync.Mutex
+			calls := 0
+			started := make(chan struct{}, 2)
+			slow := func(ctx context.Context, in *clearinghouse.Inbound) error {
+				mu.Lock()
+				calls++
+				mu.Unlock()
+				started <- struct{}{}
+				select {
+				case <-time.After(900 * time.Millisecond):
+					return nil
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+			first := clearinghouse.New(a, nil, nil)
+			first.Lease = 300 * time.Millisecond
+			first.Now = func() time.Time { return time.Now().Add(-tc.lag) }
+			done := make(chan clearinghouse.PollResult)
+			go func() {
+				r, err := first.Poll(ctx, slow)
+				if err != nil {
+					t.Error(err)
+				}
+				done <- r
+			}()
+			<-started
+			second := clearinghouse.New(b, nil, nil)
+			second.Lease = 300 * time.Millisecond
+			var got clearinghouse.PollResult
+			for range 8 {
+				time.Sleep(150 * time.Millisecond)
+				r, err := second.Poll(ctx, func(ctx context.Context, in *clearinghouse.Inbound) error {
+					mu.Lock()
+					calls++
+					mu.Unlock()
+					return nil
+				})
+				must(t, err)
+				got.Done += r.Done
+				got.Quarantined += r.Quarantined
+				got.Retried += r.Retried
+			}
+			if got != tc.second {
+				t.Errorf("second poller: %+v, want %+v", got, tc.second)
+			}
+			if r := <-done; r != tc.first {
+				t.Errorf("first poller: %+v, want %+v", r, tc.first)
+			}
+			if got := names(t, root, clearinghouse.ArchiveDir); len(got) != 1 || calls != tc.calls {
+				t.Errorf("archive %v after %d calls, want the file after %d", got, calls, tc.calls)
+			}
+			if n := countEvents(t, a, clearinghouse.EventFileDone); n != 1 {
+				t.Errorf("%d done events, want 1", n)
+			}
+		})
+	}
+}
