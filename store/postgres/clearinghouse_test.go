@@ -1,8 +1,11 @@
 package postgres_test
 
 import (
+	"context"
 	"testing"
 
+	"github.com/claimgate/claimgate"
+	"github.com/claimgate/claimgate/store/postgres"
 	"github.com/claimgate/claimgate/store/storetest"
 )
 
@@ -22,4 +25,15 @@ func TestControlNumberRaceTwoPools(t *testing.T) {
 func TestInboundClaimRaceTwoPools(t *testing.T) {
 	d := freshSchema(t)
 	storetest.InboundClaimRace(t, openDSN(t, d), openDSN(t, d))
+}
+
+func TestControlNumbersAcrossRestart(t *testing.T) {
+	d := freshSchema(t)
+	storetest.ControlNumbersAcrossRestart(t, func() claimgate.Store {
+		s, err := postgres.Open(context.Background(), d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
 }

@@ -38,3 +38,14 @@ func TestControlNumberRaceTwoStores(t *testing.T) {
 func TestInboundClaimRaceTwoStores(t *testing.T) {
 	storetest.InboundClaimRace(t, twoStores(t)...)
 }
+
+func TestControlNumbersAcrossRestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "restart.db")
+	storetest.ControlNumbersAcrossRestart(t, func() claimgate.Store {
+		s, err := sqlite.Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}

@@ -550,3 +550,28 @@ func InboundClaimRace(t *testing.T, stores ...claimgate.Store) {
 		t.Errorf("%d inbound rows, want %d (one per file, however many pollers saw it)", len(all), files)
 	}
 }
+
+// ControlNumbersAcrossRestart allocates control numbers in the stores that
+// reopen returns one after another, over one database that starts empty
+// (each store is closed before the next opens, as a server restarting): the
+// numbers go on from where the last store left them.
+func ControlNumbersAcrossRestart(t *testing.T, reopen func() claimgate.Store) {
+	t.Helper()
+	ctx := context.Background()
+	var last int64
+	for i := range 3 {
+		s := reopen()
+		if i == 0 {
+			addPartner(t, s, "R")
+		}
+		for range 2 {
+			c, err := chStore(t, s).NextControlNumbers(ctx, "R", 1)
+			must(t, err)
+			if c.ISA13 != last+1 {
+				t.Errorf("store %d: ISA13 %d after %d, want %d", i, c.ISA13, last, last+1)
+			}
+			last = c.ISA13
+		}
+		must(t, s.Close())
+	}
+}
