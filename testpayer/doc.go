@@ -8,7 +8,8 @@
 //   - a 999 for every file (package x12/ack), rejecting transaction sets our
 //     validator (x12/validate) finds broken;
 //   - a 277CA for every 837 the 999 accepts, with each claim accepted into
-//     adjudication (A2:20) or rejected at the front end: payer not played
+//     adjudication (A2:20) or rejected at the front end: claim charge not
+//     the sum of its lines (A7:400), payer not played
 //     (A3:21:PR), billing NPI not on file (A7:562:85), member not on the
 //     roster (A3:33:IL), no coverage on the dates of service (A3:88:IL), or a
 //     replacement or void of a claim not on file (A3:35:PR);

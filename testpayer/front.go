@@ -65,6 +65,13 @@ func (p *Payer) receiveClaim(s *submission, received time.Time) ClaimAck {
 		a.Category, a.Code, a.Entity, a.Why = cat, code, entity, why
 		return a
 	}
+	var lines int64
+	for _, l := range c.Lines {
+		lines += l.Charge
+	}
+	if lines != c.TotalCharge || len(c.Lines) == 0 {
+		return reject("A7", "400", "", fmt.Sprintf("claim charge %s is not the sum of its lines' charges %s", money(c.TotalCharge), money(lines)))
+	}
 	pl := p.plans[s.payerID]
 	if pl == nil {
 		return reject("A3", "21", "PR", fmt.Sprintf("payer ID %q is not a payer of this clearinghouse", s.payerID))

@@ -98,6 +98,7 @@ type claimSpec struct {
 	// primaryPaid, when set, adds the primary payer's adjudication (loop
 	// 2320 with AMT*D) for a claim billed as secondary.
 	primaryPaid int64
+	total       int64 // CLM02 when not the sum of the lines
 }
 
 func (s claimSpec) claim() claim.Claim {
@@ -140,6 +141,9 @@ func (s claimSpec) claim() claim.Claim {
 			Charge: l.cents, UnitBasis: "UN", Units: claim.Units(units), DiagnosisPointers: ptrs,
 			Dates: []claim.DatePeriod{{Qualifier: "472", Format: "D8", From: day(l.dos)}}})
 		c.TotalCharge += l.cents
+	}
+	if s.total != 0 {
+		c.TotalCharge = s.total
 	}
 	return c
 }

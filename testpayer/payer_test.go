@@ -285,6 +285,7 @@ func Test277CA(t *testing.T) {
 		{"inactive coverage", claimSpec{id: "K3", member: "M3", last: "OKAFOR", dx: []string{"J069"}, lines: []line{{code: "99213", dos: "2025-12-20", cents: 15000}}}, "A3:88:IL"},
 		{"billing NPI not on file", claimSpec{id: "K4", npi: otherNPI, member: "M4", last: "PATEL", dx: []string{"J069"}, lines: []line{visit}}, "A7:562:85"},
 		{"unknown payer", claimSpec{id: "K5", payer: "ZZZ99", member: "M4", last: "PATEL", dx: []string{"J069"}, lines: []line{visit}}, "A3:21:PR"},
+		{"out of balance", claimSpec{id: "K7", member: "M4", last: "PATEL", dx: []string{"J069"}, lines: []line{visit}, total: 16000}, "A7:400"},
 		{"replacement of nothing", claimSpec{id: "K6", freq: "7", f8: "ACME19999", member: "M4", last: "PATEL", dx: []string{"J069"}, lines: []line{visit}}, "A3:35:PR"},
 	}
 	for _, tt := range tests {
