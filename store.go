@@ -20,6 +20,7 @@ type Store interface {
 	CaseStore
 	WorkStore
 	MidCycleStore
+	FrontEndStore
 	Close() error
 }
 
