@@ -101,10 +101,7 @@ type PollResult struct {
 // payer's clock. Each answer appears in inbound/ whole or not at all.
 func (m *Mailbox) Poll(ctx context.Context) (PollResult, error) {
 	var res PollResult
-	log := m.Log
-	if log == nil {
-		log = slog.Default()
-	}
+	log := m.log()
 	out := filepath.Join(m.Root, clearinghouse.OutboundDir)
 	picked := filepath.Join(m.Root, PickedDir)
 	for _, dir := range []string{out, picked, filepath.Join(m.Root, clearinghouse.InboundDir)} {
@@ -239,6 +236,11 @@ func (m *Mailbox) replay(ctx context.Context) error {
 		switch parts[0] {
 		case "file":
 			file, err := os.ReadFile(filepath.Join(m.Root, PickedDir, parts[2]))
+			if errors.Is(err, os.ErrNotExist) {
+				// Someone cleared the folder: the payer forgets that file.
+				m.log().Warn("test payer journal names a file no longer there", "file", parts[2])
+				continue
+			}
 			if err != nil {
 				return fmt.Errorf("payer mailbox: journal line %d: %w", i+1, err)
 			}
@@ -312,4 +314,11 @@ func writeAtomic(dir, name string, data []byte) error {
 func unfinished(name string) bool {
 	return strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".tmp") || strings.HasSuffix(name, ".part") ||
 		strings.HasSuffix(name, ".filepart") || strings.HasSuffix(name, ".reason")
+}
+
+func (m *Mailbox) log() *slog.Logger {
+	if m.Log == nil {
+		return slog.Default()
+	}
+	return m.Log
 }
