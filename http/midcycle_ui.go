@@ -1,6 +1,8 @@
 package http
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -297,4 +299,38 @@ func (s *Server) midCyclePage(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, "midcycle", data)
 	return nil
+}
+
+// midEventTitle says what a mid-cycle event was, or "" for another kind.
+func midEventTitle(e claimgate.Event) string {
+	var x struct {
+		Code   string `json:"code"`
+		Line   int    `json:"line"`
+		Lag    int    `json:"lag_days"`
+		Status string `json:"status"`
+		Note   int64  `json:"note"`
+		Type   string `json:"service_type"`
+	}
+	if e.Data != "" {
+		json.Unmarshal([]byte(e.Data), &x) // best effort: the title falls back to the kind
+	}
+	switch e.Kind {
+	case claimgate.EventEncounterPlanned:
+		return "Encounter planned from the schedule"
+	case claimgate.EventEncounterUpdated:
+		return "Encounter " + strings.ReplaceAll(x.Status, "_", " ")
+	case claimgate.EventPlanItemAdded:
+		return "Order added: " + x.Code
+	case claimgate.EventNoteWritten:
+		return fmt.Sprintf("Note #%d written (%s)", x.Note, strings.ReplaceAll(x.Type, "_", " "))
+	case claimgate.EventNoteSigned:
+		return fmt.Sprintf("Note #%d signed", x.Note)
+	case claimgate.EventChargeAdded:
+		return fmt.Sprintf("Charge line %d: %s (lag %d d)", x.Line, x.Code, x.Lag)
+	case claimgate.EventChargeVoided:
+		return fmt.Sprintf("Charge line %d voided", x.Line)
+	case claimgate.EventDiagnosesSet:
+		return "Diagnoses coded"
+	}
+	return ""
 }

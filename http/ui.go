@@ -698,6 +698,9 @@ func eventTitle(e claimgate.Event, d *directory) string {
 		}
 		return "Work claimed"
 	}
+	if t := midEventTitle(e); t != "" {
+		return t
+	}
 	return e.Kind
 }
 

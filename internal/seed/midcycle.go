@@ -161,7 +161,7 @@ func at(wf *workflow.Service, t time.Time) *workflow.Service {
 // crossReadyToBill logs a manager's exception for every Ready-to-Bill item
 // the demo has no data for, so the case may enter the mid-cycle. Items that
 // pass need none.
-func crossReadyToBill(ctx context.Context, wf *workflow.Service, p *Practice, c claimgate.Case, now time.Time) error {
+func crossReadyToBill(ctx context.Context, wf *workflow.Service, p *Practice, c claimgate.Case) error {
 	f, err := wf.Facts(ctx, c.ID)
 	if err != nil {
 		return err
@@ -170,7 +170,7 @@ func crossReadyToBill(ctx context.Context, wf *workflow.Service, p *Practice, c 
 	for _, it := range workflow.Evaluate(workflow.ReadyToBill, f).Blocking() {
 		_, err := wf.LogException(ctx, &mgr, workflow.ExceptionInput{CaseID: c.ID, Gate: workflow.ReadyToBill.ID, Item: it.ID,
 			Reason: "demo: front-end check not recorded in the synthetic practice", OwnerID: p.userWithRole(claimgate.FrontDesk).ID,
-			Expires: now.AddDate(0, 0, workflow.MaxExceptionDays)})
+			Expires: wf.Now().AddDate(0, 0, workflow.MaxExceptionDays)})
 		if err != nil {
 			return fmt.Errorf("exception %s: %w", it.ID, err)
 		}
@@ -181,7 +181,7 @@ func crossReadyToBill(ctx context.Context, wf *workflow.Service, p *Practice, c 
 // seedEncounter records the case's plan, moves it to target, and captures
 // what happened, with the case's defect planted. k counts the cases sent to
 // target so far: it picks the visit and, at coding, the defect.
-func seedEncounter(ctx context.Context, wf *workflow.Service, p *Practice, c claimgate.Case, target claimgate.Stage, k int, now time.Time) error {
+func seedEncounter(ctx context.Context, wf *workflow.Service, p *Practice, c claimgate.Case, target claimgate.Stage, k int) error {
 	v := visits[k%len(visits)]
 	defect := k % numDefects
 	if target != claimgate.Coding {
@@ -202,10 +202,10 @@ func seedEncounter(ctx context.Context, wf *workflow.Service, p *Practice, c cla
 	if target.Number() < claimgate.Encounter.Number() {
 		return nil
 	}
-	if err := crossReadyToBill(ctx, wf, p, c, now); err != nil {
+	if err := crossReadyToBill(ctx, at(wf, dos.Add(-24*time.Hour)), p, c); err != nil {
 		return err
 	}
-	if _, err := wf.Move(ctx, &admin, c.ID, claimgate.FinancialClearance, claimgate.Encounter, "seeded"); err != nil {
+	if _, err := at(wf, dos.Add(8*time.Hour)).Move(ctx, &admin, c.ID, claimgate.FinancialClearance, claimgate.Encounter, "patient arrived"); err != nil {
 		return err
 	}
 	if err := at(wf, dos.Add(9*time.Hour)).CheckIn(ctx, &front, c.ID); err != nil {
@@ -221,7 +221,7 @@ func seedEncounter(ctx context.Context, wf *workflow.Service, p *Practice, c cla
 	if err := at(wf, dos.Add(10*time.Hour)).CheckOut(ctx, &front, c.ID); err != nil {
 		return err
 	}
-	if _, err := wf.Move(ctx, &admin, c.ID, claimgate.Encounter, claimgate.Documentation, "seeded"); err != nil {
+	if _, err := at(wf, dos.Add(10*time.Hour+30*time.Minute)).Move(ctx, &admin, c.ID, claimgate.Encounter, claimgate.Documentation, "visit done"); err != nil {
 		return err
 	}
 	written := dos.Add(11 * time.Hour)
@@ -242,7 +242,7 @@ func seedEncounter(ctx context.Context, wf *workflow.Service, p *Practice, c cla
 	if target == claimgate.Documentation {
 		return nil
 	}
-	if _, err := wf.Move(ctx, &admin, c.ID, claimgate.Documentation, claimgate.Coding, "seeded"); err != nil {
+	if _, err := at(wf, dos.Add(14*time.Hour+30*time.Minute)).Move(ctx, &admin, c.ID, claimgate.Documentation, claimgate.Coding, "documented"); err != nil {
 		return err
 	}
 	dx := append([]string(nil), v.dx...)

@@ -202,7 +202,12 @@ func Seed(ctx context.Context, st claimgate.Store, wf *workflow.Service, opt Opt
 			}
 			dos = claimgate.DateOf(opt.Now).AddDays(-back)
 		}
-		c, err := wf.OpenCase(ctx, &admin, claimgate.Case{PatientID: pt.ID, LocationID: p.Locations[i%len(p.Locations)].ID,
+		// A case seen already was opened when the visit was booked.
+		cw := wf
+		if target.Zone() == claimgate.MidCycle {
+			cw = at(wf, dos.Time().Add(-96*time.Hour))
+		}
+		c, err := cw.OpenCase(ctx, &admin, claimgate.Case{PatientID: pt.ID, LocationID: p.Locations[i%len(p.Locations)].ID,
 			ProviderID: p.Providers[i%len(p.Providers)].ID, ServiceDate: dos})
 		if err != nil {
 			return nil, fmt.Errorf("seed case %d: %w", i, err)
@@ -213,12 +218,12 @@ func Seed(ctx context.Context, st claimgate.Store, wf *workflow.Service, opt Opt
 		}
 		for s := claimgate.Intake; s != frontTarget; {
 			next := claimgate.Stages[s.Number()]
-			if _, err := wf.Move(ctx, &admin, c.ID, s, next, "seeded"); err != nil {
+			if _, err := cw.Move(ctx, &admin, c.ID, s, next, "seeded"); err != nil {
 				return nil, fmt.Errorf("seed case %d move to %s: %w", c.ID, next, err)
 			}
 			s = next
 		}
-		if err := seedEncounter(ctx, wf, p, c, target, sentTo[target], opt.Now); err != nil {
+		if err := seedEncounter(ctx, wf, p, c, target, sentTo[target]); err != nil {
 			return nil, fmt.Errorf("seed case %d encounter: %w", c.ID, err)
 		}
 		sentTo[target]++
