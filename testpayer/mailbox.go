@@ -1,6 +1,7 @@
 package testpayer
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"bytes"
 	"github.com/claimgate/claimgate"
 	"github.com/claimgate/claimgate/clearinghouse"
 	"github.com/claimgate/claimgate/x12/ack"
