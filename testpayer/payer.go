@@ -167,7 +167,9 @@ func (p *Payer) nextControl() int {
 // answers it: a 999 for the file (or a TA1 when its interchange is
 // rejected), then a 277CA for each 837 transaction set the 999 accepted.
 // Claims the 277CA accepts are adjudicated at once; their 835s wait until
-// the payer's days-to-pay have passed (see Advance). A file with no
+// the payer's days-to-pay have passed (see Advance). A batch of 270s, 276s
+// or 278s gets its 999 and its 271, 277 or 278; a file of acknowledgments
+// (the practice's 999s for our files) gets nothing. A file with no
 // readable interchange is an error and gets no answer.
 func (p *Payer) HandleBatch(ctx context.Context, file []byte) ([]File, error) {
 	p.mu.Lock()
