@@ -227,6 +227,10 @@ type Store interface {
 	// CreatePartner inserts p (validated) and sets CreatedAt. A partner with
 	// p's ID, or another with p's mailbox folder, is a Conflict.
 	CreatePartner(ctx context.Context, p *Partner) error
+	// UpdatePartner replaces the settings of partner p.ID (validated) with
+	// p's, keeping its control numbers. An unknown partner is NotFound;
+	// another partner's mailbox folder is a Conflict.
+	UpdatePartner(ctx context.Context, p *Partner) error
 	// Partner returns partner id; NotFound if there is none.
 	Partner(ctx context.Context, id string) (Partner, error)
 	// Partners returns every partner ordered by ID.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -20,12 +21,13 @@ import (
 )
 
 func init() {
-	register(command{name: "partner", summary: "trading partners: partner add, partner list", run: runPartner})
+	register(command{name: "partner", summary: "trading partners: partner add, set, list", run: runPartner})
 	register(command{name: "mailbox", summary: "clearinghouse mailboxes: mailbox poll, mailbox send", run: runMailbox})
 }
 
 const partnerUsage = `Usage:
   claimgate partner add --id ID --isa-sender [QUAL:]ID --isa-receiver [QUAL:]ID --usage T|P --mailbox DIR [flags]
+  claimgate partner set --id ID [--usage T|P] [--mailbox DIR] [other partner add flags]
   claimgate partner list [--db FILE | --postgres DSN]`
 
 func runPartner(ctx context.Context, e *env, args []string) error {
@@ -35,6 +37,8 @@ func runPartner(ctx context.Context, e *env, args []string) error {
 			return partnerAdd(ctx, e, args[1:])
 		case "list":
 			return partnerList(ctx, e, args[1:])
+		case "set":
+			return partnerSet(ctx, e, args[1:])
 		case "-h", "--help", "help":
 			fmt.Fprintln(e.stderr, partnerUsage)
 			return nil
@@ -76,56 +80,107 @@ func splitComma(v string) []string {
 	return out
 }
 
+// partnerFlags are the settings flags of partner add and partner set.
+type partnerFlags struct {
+	name, sender, receiver, gsSender, gsReceiver, payers, usage, mailbox, acks *string
+}
+
+func addPartnerFlags(fs *flag.FlagSet) *partnerFlags {
+	return &partnerFlags{
+		name:       fs.String("name", "", "partner name (default: the ID)"),
+		sender:     fs.String("isa-sender", "", "our ISA05:ISA06 qualifier and ID, such as ZZ:CLAIMGATE (qualifier ZZ if omitted)"),
+		receiver:   fs.String("isa-receiver", "", "their ISA07:ISA08 qualifier and ID (qualifier ZZ if omitted)"),
+		gsSender:   fs.String("gs-sender", "", "our GS02 application code (default: our ISA ID)"),
+		gsReceiver: fs.String("gs-receiver", "", "their GS03 application code (default: their ISA ID)"),
+		payers:     fs.String("payers", "", "comma-separated payer IDs this partner takes claims for"),
+		usage:      fs.String("usage", "T", "ISA15: T (test) or P (production)"),
+		mailbox:    fs.String("mailbox", "", "mailbox root folder; outbound/, inbound/, archive/ and quarantine/ are made in it"),
+		acks:       fs.String("ack", "", "comma-separated inbound kinds we answer with a 999, such as 835,277CA"),
+	}
+}
+
+// apply sets the settings of p named by the flags in set.
+func (f *partnerFlags) apply(p *clearinghouse.Partner, set map[string]bool) error {
+	if set["name"] {
+		p.Name = *f.name
+	}
+	if set["isa-sender"] {
+		p.OurQualifier, p.OurID = isaParty(*f.sender)
+	}
+	if set["isa-receiver"] {
+		p.TheirQualifier, p.TheirID = isaParty(*f.receiver)
+	}
+	if set["gs-sender"] {
+		p.OurAppCode = *f.gsSender
+	}
+	if set["gs-receiver"] {
+		p.TheirAppCode = *f.gsReceiver
+	}
+	if set["payers"] {
+		p.PayerIDs = splitComma(*f.payers)
+	}
+	if set["usage"] {
+		p.Usage = strings.ToUpper(*f.usage)
+	}
+	if set["mailbox"] {
+		// The server may run from another folder than this command.
+		abs, err := filepath.Abs(*f.mailbox)
+		if err != nil {
+			return err
+		}
+		p.Mailbox = abs
+	}
+	if set["ack"] {
+		p.Acknowledge = nil
+		for _, k := range splitComma(*f.acks) {
+			kind, err := clearinghouse.ParseKind(k)
+			if err != nil {
+				return err
+			}
+			p.Acknowledge = append(p.Acknowledge, kind)
+		}
+	}
+	return nil
+}
+
+// visited returns the names of the flags given on the command line.
+func visited(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
+
 func partnerAdd(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "partner add", "partner add --id ID --isa-sender [QUAL:]ID --isa-receiver [QUAL:]ID --usage T|P --mailbox DIR [flags]")
 	db := addDBFlags(fs, e, "claimgate.db")
 	id := fs.String("id", "", "partner code used in file names and commands: letters, digits, hyphens (required)")
-	name := fs.String("name", "", "partner name (default: the ID)")
-	sender := fs.String("isa-sender", "", "our ISA05:ISA06 qualifier and ID, such as ZZ:CLAIMGATE (required; qualifier ZZ if omitted)")
-	receiver := fs.String("isa-receiver", "", "their ISA07:ISA08 qualifier and ID (required; qualifier ZZ if omitted)")
-	gsSender := fs.String("gs-sender", "", "our GS02 application code (default: our ISA ID)")
-	gsReceiver := fs.String("gs-receiver", "", "their GS03 application code (default: their ISA ID)")
-	payers := fs.String("payers", "", "comma-separated payer IDs this partner takes claims for")
-	usage := fs.String("usage", "T", "ISA15: T (test) or P (production)")
-	mailbox := fs.String("mailbox", "", "mailbox root folder; outbound/, inbound/, archive/ and quarantine/ are made in it (required)")
-	acks := fs.String("ack", "", "comma-separated inbound kinds we answer with a 999, such as 835,277CA")
+	pf := addPartnerFlags(fs)
 	first := fs.Int64("first-control", 1, "first ISA13/GS06/ST02 to use, past those another system already sent this partner")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *id == "" || *sender == "" || *receiver == "" || *mailbox == "" || fs.NArg() > 0 {
+	if *id == "" || *pf.sender == "" || *pf.receiver == "" || *pf.mailbox == "" || fs.NArg() > 0 {
 		fs.Usage()
 		return errUsage
 	}
-	p := clearinghouse.Partner{ID: *id, Name: *name, Usage: strings.ToUpper(*usage), Mailbox: *mailbox,
-		OurAppCode: *gsSender, TheirAppCode: *gsReceiver, PayerIDs: splitComma(*payers), FirstControl: *first}
+	p := clearinghouse.Partner{ID: *id, FirstControl: *first}
+	all := map[string]bool{}
+	fs.VisitAll(func(f *flag.Flag) { all[f.Name] = true })
+	if err := pf.apply(&p, all); err != nil {
+		return err
+	}
 	if p.Name == "" {
 		p.Name = p.ID
 	}
-	p.OurQualifier, p.OurID = isaParty(*sender)
-	p.TheirQualifier, p.TheirID = isaParty(*receiver)
 	if p.OurAppCode == "" {
 		p.OurAppCode = p.OurID
 	}
 	if p.TheirAppCode == "" {
 		p.TheirAppCode = p.TheirID
 	}
-	for _, k := range splitComma(*acks) {
-		kind, err := clearinghouse.ParseKind(k)
-		if err != nil {
-			return err
-		}
-		p.Acknowledge = append(p.Acknowledge, kind)
-	}
 	if err := p.Validate(); err != nil {
 		return withDetails(err)
 	}
-	// The server may run from another folder than this command.
-	abs, err := filepath.Abs(p.Mailbox)
-	if err != nil {
-		return err
-	}
-	p.Mailbox = abs
 	s, cs, err := chStore(ctx, db)
 	if err != nil {
 		return err
@@ -138,6 +193,49 @@ func partnerAdd(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("add partner %s: %w", p.ID, withDetails(err))
 	}
 	fmt.Fprintf(e.stdout, "added trading partner %s (%s), usage %s, mailbox %s\n", p.ID, p.Name, p.Usage, p.Mailbox)
+	return nil
+}
+
+// partnerSet changes the settings given on the command line and keeps the
+// others, and the control numbers (going live: --usage P).
+func partnerSet(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "partner set", "partner set --id ID [--usage T|P] [--mailbox DIR] [other partner add flags]")
+	db := addDBFlags(fs, e, "claimgate.db")
+	id := fs.String("id", "", "the partner to change (required)")
+	pf := addPartnerFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	set := visited(fs)
+	delete(set, "id")
+	delete(set, "db")
+	delete(set, "postgres")
+	if *id == "" || len(set) == 0 || fs.NArg() > 0 {
+		fs.Usage()
+		return errUsage
+	}
+	s, cs, err := chStore(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	p, err := cs.Partner(ctx, *id)
+	if err != nil {
+		return err
+	}
+	if err := pf.apply(&p, set); err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
+		return withDetails(err)
+	}
+	if err := clearinghouse.MakeFolders(p.Mailbox); err != nil {
+		return err
+	}
+	if err := cs.UpdatePartner(ctx, &p); err != nil {
+		return fmt.Errorf("change partner %s: %w", p.ID, withDetails(err))
+	}
+	fmt.Fprintf(e.stdout, "changed trading partner %s (%s), usage %s, mailbox %s\n", p.ID, p.Name, p.Usage, p.Mailbox)
 	return nil
 }
 

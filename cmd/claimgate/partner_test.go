@@ -55,6 +55,14 @@ func TestPartnerAndMailbox(t *testing.T) {
 			testshared.Path(t, "testdata", "x12", "837P", "lfh-demo.example1.837")}, 1, "", "transaction set 837, want 270"},
 		{"poll", "", []string{"mailbox", "poll", "--once", "--db", db}, 0, "done 1, quarantined 2, duplicates 0", ""},
 		{"poll again", "", []string{"mailbox", "poll", "--once", "--db", db}, 0, "done 0, quarantined 0, duplicates 0", ""},
+		// Going live.
+		{"set nothing", "", []string{"partner", "set", "--db", db, "--id", "LFH"}, 2, "", "Usage:"},
+		{"set unknown", "", []string{"partner", "set", "--db", db, "--id", "NOPE", "--usage", "P"}, 1, "", "not found"},
+		{"set invalid", "", []string{"partner", "set", "--db", db, "--id", "LFH", "--usage", "Q"}, 1, "", "usage (ISA15)"},
+		{"set", "", []string{"partner", "set", "--db", db, "--id", "LFH", "--usage", "p"}, 0, "changed trading partner LFH (LFH), usage P", ""},
+		{"list live", "", []string{"partner", "list", "--db", db}, 0, "LFH LFH P 30:12345 30:000000005 54321>000000005 TP001 835 " + mb, ""},
+		{"send live", "", []string{"mailbox", "send", "--db", db, "--partner", "LFH", "--kind", "837P",
+			testshared.Path(t, "testdata", "x12", "837P", "lfh-demo.example1.837")}, 0, "sent LFH_837P_000000044_", ""},
 	}
 	for _, st := range steps {
 		if st.name == "poll" {
@@ -75,10 +83,16 @@ func TestPartnerAndMailbox(t *testing.T) {
 		glob string
 		n    int
 	}{{"archive/era.835", 1}, {"quarantine/note.txt", 1}, {"quarantine/note.txt.reason", 1}, {"quarantine/bad-date.835", 1},
-		{"outbound/LFH_837P_000000041_*", 1}, {"outbound/LFH_999_00000004[23]_*", 2}} {
+		{"outbound/LFH_837P_000000041_*", 1}, {"outbound/LFH_999_00000004[23]_*", 2}, {"outbound/LFH_837P_000000044_*", 1}} {
 		matches, _ := filepath.Glob(filepath.Join(mb, f.glob))
 		if len(matches) != f.n {
 			t.Errorf("mailbox has %v for %s, want %d", matches, f.glob, f.n)
+		}
+	}
+	if live, _ := filepath.Glob(filepath.Join(mb, "outbound", "LFH_837P_000000044_*")); len(live) == 1 {
+		data, err := os.ReadFile(live[0])
+		if err != nil || !strings.Contains(string(data), "*000000044*0*P*") {
+			t.Errorf("the file sent after going live is not marked production (ISA15 P): %.120q, %v", data, err)
 		}
 	}
 	reason, err := os.ReadFile(filepath.Join(mb, "quarantine", "bad-date.835.reason"))

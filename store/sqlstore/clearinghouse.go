@@ -15,8 +15,8 @@ import (
 var _ clearinghouse.Store = (*Store)(nil)
 
 // CreatePartner inserts p, which must be valid, with its counters set to
-// hand out p.FirstControl first, and sets its CreatedAt when zero. A partner with p's ID, or another with p's mailbox folder, is a
-// Conflict.
+// hand out p.FirstControl first, and sets its CreatedAt when zero. A
+// partner with p's ID, or another with p's mailbox folder, is a Conflict.
 func (s *Store) CreatePartner(ctx context.Context, p *clearinghouse.Partner) error {
 	if err := p.Validate(); err != nil {
 		return err
@@ -37,6 +37,27 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $13, $14)`
 			return claimgate.Errorf(claimgate.Conflict, "the mailbox folder is already trading partner %s's", other)
 		}
 		return claimgate.Errorf(claimgate.Conflict, "trading partner %s already exists", p.ID)
+	}
+	return s.fail("trading partner", err)
+}
+
+// UpdatePartner replaces the settings of partner p.ID with p's, which must
+// be valid; its control numbers and CreatedAt stay. An unknown partner is
+// NotFound; another partner's mailbox folder is a Conflict.
+func (s *Store) UpdatePartner(ctx context.Context, p *clearinghouse.Partner) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	const q = `UPDATE trading_partners SET name = $2, our_qualifier = $3, our_id = $4, their_qualifier = $5,
+	their_id = $6, our_app_code = $7, their_app_code = $8, payer_ids = $9, usage_indicator = $10, mailbox = $11,
+	acknowledge = $12 WHERE id = $1 RETURNING created_at`
+	err := s.db.QueryRowContext(ctx, q, p.ID, p.Name, p.OurQualifier, p.OurID, p.TheirQualifier, p.TheirID,
+		p.OurAppCode, p.TheirAppCode, list(p.PayerIDs), p.Usage, p.Mailbox, list(p.Acknowledge)).Scan(timeCol{&p.CreatedAt})
+	if errors.Is(err, sql.ErrNoRows) {
+		return claimgate.Errorf(claimgate.NotFound, "trading partner %s not found", p.ID)
+	}
+	if s.d.Classify(err) == ErrUnique {
+		return claimgate.Errorf(claimgate.Conflict, "the mailbox folder is already another trading partner's")
 	}
 	return s.fail("trading partner", err)
 }

@@ -82,6 +82,32 @@ func testPartners(t *testing.T, s claimgate.Store) {
 	all, err := cs.Partners(ctx)
 	must(t, err)
 	diff(t, "Partners", all, []clearinghouse.Partner{a, b}, cmpopts.EquateEmpty())
+
+	// Going live: production, another mailbox; the numbers go on.
+	_, err = cs.NextControlNumbers(ctx, "B-2", 1)
+	must(t, err)
+	live := b
+	live.Usage, live.Mailbox, live.PayerIDs, live.CreatedAt = "P", "/srv/mailbox/live", []string{"TP003"}, time.Time{}
+	must(t, cs.UpdatePartner(ctx, &live))
+	if !live.CreatedAt.Equal(b.CreatedAt) {
+		t.Errorf("UpdatePartner set CreatedAt %v, want the stored %v", live.CreatedAt, b.CreatedAt)
+	}
+	got, err = cs.Partner(ctx, "B-2")
+	must(t, err)
+	diff(t, "Partner(B-2) after UpdatePartner", got, live)
+	c, err := cs.NextControlNumbers(ctx, "B-2", 1)
+	must(t, err)
+	if c.ISA13 != 2 {
+		t.Errorf("NextControlNumbers after UpdatePartner = %+v, want ISA13 2", c)
+	}
+	unknown := partner("NOPE")
+	wantKind(t, "UpdatePartner(unknown)", cs.UpdatePartner(ctx, &unknown), claimgate.NotFound)
+	invalid := live
+	invalid.Usage = "X"
+	wantKind(t, "UpdatePartner(invalid)", cs.UpdatePartner(ctx, &invalid), claimgate.Invalid)
+	taken := a
+	taken.Mailbox = live.Mailbox
+	wantKind(t, "UpdatePartner(another's mailbox)", cs.UpdatePartner(ctx, &taken), claimgate.Conflict)
 }
 
 func testPartnerErrors(t *testing.T, s claimgate.Store) {
