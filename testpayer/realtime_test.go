@@ -203,3 +203,39 @@ func TestAuthorizationThenClaim(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchInquiries: 270, 276 and 278 files in the mailbox get a 999 and
+// their answer; a file of 999s gets nothing.
+func TestBatchInquiries(t *testing.T) {
+	tests := []struct {
+		name string
+		file func(t *testing.T) []byte
+		want []string
+	}{
+		{"270", func(t *testing.T) []byte {
+			return file270(t, "ACME1", billingNPI, "2026-03-01", subscriber("M4", "PATEL", "RAJ"))
+		}, []string{"999", "271"}},
+		{"276", func(t *testing.T) []byte { return file276(t, "M4", "PATEL", "Q1", "2026-02-20") }, []string{"999", "277"}},
+		{"278", func(t *testing.T) []byte { return file278(t, "M4", "PATEL", "72148", "M545", "2026-03-10") }, []string{"999", "278"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newPayer(t, testConfig(), day("2026-03-01"))
+			files, err := p.HandleBatch(context.Background(), tt.file(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, kinds(files)); diff != "" {
+				t.Errorf("answers (-want +got):\n%s", diff)
+			}
+			for _, f := range files {
+				checkValid(t, f.Name, f.Data)
+			}
+			// Our own 999 coming back is not answered.
+			again, err := p.HandleBatch(context.Background(), files[0].Data)
+			if err != nil || len(again) != 0 {
+				t.Errorf("HandleBatch(999) = %v, %v; want nothing", kinds(again), err)
+			}
+		})
+	}
+}
