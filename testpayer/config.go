@@ -19,9 +19,10 @@ var defaultConfig []byte
 // Config is the test payer's configuration file: the clearinghouse identity
 // its files carry and the payers it plays. All of it is synthetic.
 type Config struct {
-	// Clearinghouse is who sends the acknowledgments (999, 277CA) and the
-	// envelope (ISA06) of every file: the test payer answers as one
-	// clearinghouse for all its payers, as a practice's mailbox does.
+	// Clearinghouse is the information source of the 277CAs and the
+	// prefix of the answers' file names: the test payer answers as one
+	// clearinghouse for all its payers, as a practice's mailbox does. The
+	// answers' envelopes mirror the requests' (ISA08 back as ISA06).
 	Clearinghouse Party `json:"clearinghouse"`
 	// Seed drives the payer's few random choices (underpayments); the
 	// same input and seed give the same output, byte for byte.
@@ -157,8 +158,8 @@ type Bundle struct {
 	ModifierAllowed bool   `json:"modifier_allowed,omitempty"`
 }
 
-// Money is an amount in cents that reads and writes as a decimal string
-// ("72.50") in the configuration file.
+// Money is an amount in cents that reads as a decimal string ("72.50")
+// in the configuration file and writes as X12 writes amounts ("72.5").
 type Money int64
 
 // MarshalText writes m as X12 writes amounts.
