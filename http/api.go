@@ -342,6 +342,12 @@ func queueRole(queue string) claimgate.Role {
 	if strings.HasPrefix(queue, "denials") {
 		return claimgate.DenialSpecialist
 	}
+	switch queue {
+	case workflow.UnsignedNotesQueue:
+		return claimgate.Clinician
+	case workflow.ChargeLagQueue:
+		return claimgate.Coder
+	}
 	return claimgate.Manager
 }
 

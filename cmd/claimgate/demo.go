@@ -22,7 +22,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	seedN := fs.Uint64("seed", 1, "random seed: the same seed makes the same practice")
 	password := fs.String("password", "", "password for every demo user (default: a random one, printed)")
 	noServe := fs.Bool("no-serve", false, "seed and report, then exit without serving")
+	lag := addChargeLagFlag(fs, e)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := checkChargeLag(*lag); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 || *patients < 1 {
@@ -41,7 +45,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	defer s.Close()
 	start := time.Now()
-	p, err := seed.Seed(ctx, s, workflow.New(s), seed.Options{Patients: *patients, Seed: *seedN, AdminPassword: *password})
+	wf := workflow.New(s)
+	wf.ChargeLagDays = *lag
+	p, err := seed.Seed(ctx, s, wf, seed.Options{Patients: *patients, Seed: *seedN, AdminPassword: *password})
 	if err != nil {
 		return fmt.Errorf("seed demo practice: %w", err)
 	}
@@ -51,5 +57,5 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if *noServe {
 		return nil
 	}
-	return serve(ctx, e, s, *addr, false)
+	return serve(ctx, e, s, *addr, false, *lag)
 }

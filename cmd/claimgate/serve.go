@@ -24,12 +24,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address` (HOST:PORT; port 0 picks a free one)")
 	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (set when served over HTTPS)")
 	db := addDBFlags(fs, e, "claimgate.db")
+	lag := addChargeLagFlag(fs, e)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()
 		return errUsage
+	}
+	if err := checkChargeLag(*lag); err != nil {
+		return err
 	}
 	s, where, err := db.open(ctx)
 	if err != nil {
@@ -40,7 +44,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "database: %s\n", where)
-	return serve(ctx, e, s, *addr, *secure)
+	return serve(ctx, e, s, *addr, *secure, *lag)
 }
 
 // ensureAdmin creates an admin with a random password on an empty database,
@@ -65,9 +69,11 @@ func ensureAdmin(ctx context.Context, e *env, s claimgate.Store) error {
 }
 
 // serve runs the HTTP server until ctx is done, then shuts it down gracefully.
-func serve(ctx context.Context, e *env, s claimgate.Store, addr string, secure bool) error {
+func serve(ctx context.Context, e *env, s claimgate.Store, addr string, secure bool, chargeLagDays int) error {
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	h, err := claimhttp.NewServer(claimhttp.Config{Store: s, Workflow: workflow.New(s), Logger: logger, Now: time.Now, SecureCookies: secure})
+	wf := workflow.New(s)
+	wf.ChargeLagDays = chargeLagDays
+	h, err := claimhttp.NewServer(claimhttp.Config{Store: s, Workflow: wf, Logger: logger, Now: time.Now, SecureCookies: secure})
 	if err != nil {
 		return err
 	}
