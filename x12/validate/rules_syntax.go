@@ -48,6 +48,9 @@ func checkNote(l *Loop, s *x12.Segment, n syntaxNote, r *Report) {
 			present++
 		}
 	}
+	if n.kind == 'P' && (present == 0 || present == len(n.elems)) || n.kind == 'R' && present > 0 {
+		return // the usual case: nothing to say, nothing to allocate
+	}
 	refs := make([]string, len(n.elems))
 	for i, e := range n.elems {
 		refs[i] = elementRef(s.ID, e, 0)
