@@ -284,7 +284,8 @@ func checkCodingSupported(f *Facts) Result {
 			bad = append(bad, fmt.Sprintf("lines %d and %d: NCCI PTP edit %s/%s — column 2 code %s is bundled into %s and %s", a.Line, b.Line, e.Column1, e.Column2, e.Column2, e.Column1, why))
 		}
 	}
-	// Medically unlikely edits: units of a code on the date of service.
+	// Medically unlikely edits: units of a code per line (adjudication
+	// indicator 1) or on the date of service (2 and 3).
 	units := map[string]int{}
 	var codes []string
 	for _, l := range active {
@@ -292,10 +293,13 @@ func checkCodingSupported(f *Facts) Result {
 			codes = append(codes, l.Code)
 		}
 		units[l.Code] += l.Units
+		if lim, ok := m.codes().MUE(l.Code, dos); ok && lim.Adjudication == 1 && l.Units > lim.MaxUnits {
+			bad = append(bad, fmt.Sprintf("line %d: %s: %d units exceed the MUE of %d per line (%s)", l.Line, procName(l.Code), l.Units, lim.MaxUnits, lim.Rationale))
+		}
 	}
 	sort.Strings(codes)
 	for _, c := range codes {
-		if lim, ok := m.codes().MUE(c, dos); ok && units[c] > lim.MaxUnits {
+		if lim, ok := m.codes().MUE(c, dos); ok && lim.Adjudication != 1 && units[c] > lim.MaxUnits {
 			bad = append(bad, fmt.Sprintf("%s: %d units exceed the MUE of %d per date of service (%s)", procName(c), units[c], lim.MaxUnits, lim.Rationale))
 		}
 	}

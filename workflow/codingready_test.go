@@ -187,6 +187,48 @@ func TestCodingReadyUsesTheStoredCodes(t *testing.T) {
 	}
 }
 
+// TestCodingReadyCodeDates judges codes by the sets in force on the date of
+// service: a code only in a later fiscal year is not yet effective, one
+// dropped after an earlier year has expired, and an MUE whose adjudication
+// indicator is 1 counts units per line.
+func TestCodingReadyCodeDates(t *testing.T) {
+	d := func(y, m, dd int) claimgate.Date { return claimgate.Date{Year: y, Month: time.Month(m), Day: dd} }
+	fy26 := &codeset.Set{Kind: codeset.ICD10CM, Version: "FY2026", From: d(2025, 10, 1), To: d(2026, 9, 30),
+		Codes: []codeset.Code{{Code: "E119", Billable: true}, {Code: "I10", Billable: true}, {Code: "Z9981", Billable: true}}}
+	fy27 := &codeset.Set{Kind: codeset.ICD10CM, Version: "FY2027", From: d(2026, 10, 1), To: d(2027, 9, 30),
+		Codes: []codeset.Code{{Code: "E119", Billable: true}, {Code: "I10", Billable: true}, {Code: "E11A", Billable: true}}}
+	mue := &codeset.Set{Kind: codeset.MUE, Version: "test", Limits: []codeset.Limit{{Code: "A4550", MaxUnits: 1, Adjudication: 1}}}
+	ix := codeset.NewIndex(append(codeset.BuiltIn(), fy26, fy27, mue)...)
+	tests := []struct {
+		name   string
+		dos    claimgate.Date
+		dx     string
+		whyHas string
+	}{
+		{"not yet effective", d(2026, 9, 30), "E11A", "ICD-10-CM E11.A is not yet effective on 2026-09-30: it takes effect on 2026-10-01"},
+		{"expired", d(2026, 11, 2), "Z9981", "ICD-10-CM Z99.81 expired after 2026-09-30"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := goodMidFacts()
+			f.Mid.Codes = ix
+			f.Case.ServiceDate = tt.dos
+			f.Mid.Diagnoses[1].Code = tt.dx
+			got := item(t, Evaluate(CodingReady, f), "coding_supported")
+			if got.Result.Status != Fail || !strings.Contains(got.Result.Why, "diagnosis 2: "+tt.whyHas) {
+				t.Errorf("coding_supported = %s %q, want it to say %q", got.Result.Status, got.Result.Why, tt.whyHas)
+			}
+		})
+	}
+	f := goodMidFacts()
+	f.Mid.Codes = ix
+	f.Mid.Charges[3].Units = 2
+	f.Mid.Plan[3].Units = 2
+	if got := item(t, Evaluate(CodingReady, f), "coding_supported"); !strings.Contains(got.Result.Why, "line 4: HCPCS A4550: 2 units exceed the MUE of 1 per line") {
+		t.Errorf("per-line MUE: coding_supported = %s %q", got.Result.Status, got.Result.Why)
+	}
+}
+
 func TestCheckCancel(t *testing.T) {
 	tests := []struct {
 		name   string
