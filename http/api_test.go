@@ -274,9 +274,9 @@ func TestProblemDetails(t *testing.T) {
 		{"skips a stage", "POST", cases + "/moves", "application/json", `{"from":"financial_clearance","to":"documentation"}`, 422, "it skips encounter", []string{"encounter"}},
 		{"stale move", "POST", cases + "/moves", "application/json", `{"from":"eligibility","to":"authorization"}`, 409, "reload and try again", nil},
 		{"gate stops the line", "POST", cases + "/moves", "application/json", `{"from":"financial_clearance","to":"encounter"}`, 409, "Ready-to-Bill gate stops the line: 3 item(s)", []string{
-			"ready_to_bill/eligibility (pending): no eligibility verification (271 or documented manual check) is recorded for this date of service",
-			"ready_to_bill/authorization (pending): no authorization decision (278 response, documented not required) is recorded",
-			"ready_to_bill/patient_responsibility (pending): no patient responsibility estimate has been communicated and recorded",
+			"ready_to_bill/eligibility (fail): eligibility never checked for the date of service 2026-12-01",
+			"ready_to_bill/authorization (fail): no services are planned for this case: record the encounter plan so the payer's authorization rules can be checked",
+			"ready_to_bill/patient_responsibility (fail): no patient responsibility estimate has been communicated and recorded",
 		}},
 		{"unknown case", "GET", "/api/cases/999999", "", "", 404, "", nil},
 		{"bad case id", "GET", "/api/cases/abc", "", "", 404, `no case "abc"`, nil},

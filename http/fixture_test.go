@@ -48,7 +48,7 @@ type fixture struct {
 	clock  *clock
 	logs   *syncBuffer
 	users  map[string]claimgate.User
-	caseID int64 // a case at financial_clearance, its Ready-to-Bill items eligibility, authorization, patient_responsibility pending
+	caseID int64 // a case at financial_clearance, its Ready-to-Bill items eligibility, authorization, patient_responsibility failing
 	// followID is fd's follow_up work item on the case, beside the stage's own.
 	followID int64
 }

@@ -126,7 +126,7 @@ func TestCasePage(t *testing.T) {
 		`id="block-ready_to_bill-eligibility"`,
 		`id="block-ready_to_bill-authorization"`,
 		`id="block-ready_to_bill-patient_responsibility"`,
-		"no eligibility verification (271 or documented manual check) is recorded for this date of service",
+		"eligibility never checked for the date of service",
 		`id="gate-ready_to_bill"`, `id="gate-coding_ready"`, `id="gate-close_ready"`,
 		`name="to" value="encounter"`,
 		"Only a manager can approve an exception",
@@ -174,7 +174,7 @@ func TestStopTheLineInTheUI(t *testing.T) {
 	if errBox == nil {
 		t.Fatalf("no error box on the refused move's page")
 	}
-	for _, item := range []string{"ready_to_bill/eligibility (pending)", "ready_to_bill/authorization (pending)", "ready_to_bill/patient_responsibility (pending)"} {
+	for _, item := range []string{"ready_to_bill/eligibility (fail)", "ready_to_bill/authorization (fail)", "ready_to_bill/patient_responsibility (fail)"} {
 		if !strings.Contains(errBox[1], item) {
 			t.Errorf("error box lacks %q:\n%s", item, errBox[1])
 		}

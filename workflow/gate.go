@@ -70,6 +70,9 @@ type Facts struct {
 	// Mid is the encounter, documentation, charges and coding the
 	// Coding-Ready gate reads.
 	Mid MidCycle
+	// Front is the eligibility checks, authorizations and estimates the
+	// Ready-to-Bill gate reads.
+	Front FrontEnd
 }
 
 // Primary returns the rank-1 coverage, if any.

@@ -57,9 +57,9 @@ func TestReadyToBillChecks(t *testing.T) {
 		{"bad rendering NPI", func(f *Facts) { f.Provider.NPI = "1245319590" }, "identifiers", Fail, `rendering provider NPI "1245319590" fails the NPI check digit`},
 		{"no taxonomy", func(f *Facts) { f.Provider.Taxonomy = "" }, "identifiers", Fail, "taxonomy"},
 		{"no POS", func(f *Facts) { f.Location.PlaceOfService = "" }, "identifiers", Fail, "place-of-service"},
-		{"eligibility not yet evaluable", func(*Facts) {}, "eligibility", Pending, "no eligibility verification"},
-		{"authorization not yet evaluable", func(*Facts) {}, "authorization", Pending, "authorization"},
-		{"patient responsibility not yet evaluable", func(*Facts) {}, "patient_responsibility", Pending, "estimate"},
+		{"eligibility never checked", func(*Facts) {}, "eligibility", Fail, "eligibility never checked for the date of service 2026-11-02"},
+		{"authorization without a plan", func(*Facts) {}, "authorization", Fail, "no services are planned"},
+		{"no estimate communicated", func(*Facts) {}, "patient_responsibility", Fail, "no patient responsibility estimate"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -100,8 +100,8 @@ func TestExceptions(t *testing.T) {
 		want Status
 	}{
 		{"eligibility", Excepted},
-		{"authorization", Pending},          // expired exceptions block again
-		{"patient_responsibility", Pending}, // resolved exceptions no longer cover the item
+		{"authorization", Fail},          // expired exceptions block again
+		{"patient_responsibility", Fail}, // resolved exceptions no longer cover the item
 		{"registration", Pass},
 	}
 	for _, tt := range tests {

@@ -15,16 +15,10 @@ var (
 		ID: "ready_to_bill", Title: "Ready-to-Bill", Leaves: claimgate.FrontEnd,
 		Items: []Check{
 			{"registration", "Registration complete with correct payer, plan, and identifiers.", checkRegistration},
-			{"eligibility", "Eligibility verified and documented (or exception logged).", func(*Facts) Result {
-				return pending("no eligibility verification (271 or documented manual check) is recorded for this date of service")
-			}},
-			{"authorization", "Authorization status confirmed or documented not required.", func(*Facts) Result {
-				return pending("no authorization decision (278 response, documented not required) is recorded")
-			}},
+			{"eligibility", "Eligibility verified and documented (or exception logged).", checkEligibility},
+			{"authorization", "Authorization status confirmed or documented not required.", checkAuthorization},
 			{"identifiers", "Provider and location identifiers correct.", checkIdentifiers},
-			{"patient_responsibility", "Patient responsibility expectations communicated.", func(*Facts) Result {
-				return pending("no patient responsibility estimate has been communicated and recorded")
-			}},
+			{"patient_responsibility", "Patient responsibility expectations communicated.", checkPatientResponsibility},
 		},
 	}
 	CodingReady = &Gate{

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/claimgate/claimgate"
+	"github.com/claimgate/claimgate/clearinghouse"
 	"github.com/claimgate/claimgate/codeset"
 )
 
@@ -29,6 +30,16 @@ type Service struct {
 	// after the date of service put the case in the charge_lag queue. 0
 	// means DefaultChargeLagDays.
 	ChargeLagDays int
+	// EligibilityWindowDays is how many days before the date of service an
+	// eligibility check still verifies it; 0 means
+	// DefaultEligibilityWindowDays.
+	EligibilityWindowDays int
+	// RealTime carries 270/271 and 278 exchanges to the payers; nil means
+	// only manual (phone, portal) verification is possible.
+	RealTime clearinghouse.RealTime
+	// X12 is who the practice is in the X12 envelopes it sends in real
+	// time; zero fields take DefaultX12Identity's.
+	X12 X12Identity
 
 	codesMu sync.Mutex
 }
@@ -141,6 +152,9 @@ func (s *Service) Facts(ctx context.Context, caseID int64) (*Facts, error) {
 	}
 	if err := s.loadMidCycle(ctx, f); err != nil {
 		return nil, fmt.Errorf("case %d mid-cycle: %w", c.ID, err)
+	}
+	if err := s.loadFrontEnd(ctx, f); err != nil {
+		return nil, fmt.Errorf("case %d front-end: %w", c.ID, err)
 	}
 	return f, nil
 }

@@ -36,6 +36,15 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The fixture's payers want authorization for office visits: every
+	// Ready-to-Bill item of a seeded front-end case then blocks until its
+	// data or an exception says otherwise.
+	for _, py := range f.p.Payers {
+		r := claimgate.AuthRule{PayerID: py.ID, CodeFrom: "99202", CodeTo: "99215", Requirement: claimgate.AuthRequired}
+		if err := st.PutAuthRule(ctx, r, f.p.Users["admin"].ID); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return f
 }
 
@@ -106,8 +115,8 @@ func TestGateBlockNamesEveryItemThenExceptionsLetItPass(t *testing.T) {
 		t.Fatalf("details = %q, want 3 blocking items", details)
 	}
 	for i, id := range []string{"eligibility", "authorization", "patient_responsibility"} {
-		if !strings.HasPrefix(details[i], "ready_to_bill/"+id+" (pending): ") {
-			t.Errorf("details[%d] = %q, want ready_to_bill/%s (pending): ...", i, details[i], id)
+		if !strings.HasPrefix(details[i], "ready_to_bill/"+id+" (fail): ") {
+			t.Errorf("details[%d] = %q, want ready_to_bill/%s (fail): ...", i, details[i], id)
 		}
 	}
 	mgr, owner := f.user("mgr"), f.user("frontdesk")

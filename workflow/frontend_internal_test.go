@@ -1,0 +1,85 @@
+package workflow
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/claimgate/claimgate"
+)
+
+func TestEligibilityItem(t *testing.T) {
+	dos := claimgate.Date{Year: 2026, Month: 11, Day: 2}
+	check := func(f *Facts) claimgate.EligibilityCheck {
+		cov, _ := f.Primary()
+		return claimgate.EligibilityCheck{ID: 1, CoverageID: cov.ID, CoverageKey: cov.Key(), ServiceDate: dos, Method: claimgate.EligBy270,
+			Status: claimgate.EligActive, Reference: "T1", CheckedBy: 5, CheckedAt: testNow.Add(-24 * time.Hour)}
+	}
+	tests := []struct {
+		name   string
+		mutate func(f *Facts, c *claimgate.EligibilityCheck)
+		want   Status
+		whyHas string
+	}{
+		{"verified the day before", func(*Facts, *claimgate.EligibilityCheck) {}, Pass, "active on 2026-11-02 (271 trace T1"},
+		{"5 days before is in the window", func(_ *Facts, c *claimgate.EligibilityCheck) { c.CheckedAt = dos.AddDays(-5).Time() }, Pass, "active"},
+		{"6 days before is stale", func(_ *Facts, c *claimgate.EligibilityCheck) { c.CheckedAt = dos.AddDays(-6).Time() }, Fail, "eligibility is stale: last verified 2026-10-27, more than 5 days"},
+		{"verified late", func(_ *Facts, c *claimgate.EligibilityCheck) { c.CheckedAt = dos.AddDays(2).Time() }, Pass, "verified late, 2 day(s) after"},
+		{"member ID changed since", func(f *Facts, _ *claimgate.EligibilityCheck) { f.Coverages[0].MemberID = "XZ999" }, Fail, "coverage changed since eligibility was checked"},
+		{"other coverage", func(_ *Facts, c *claimgate.EligibilityCheck) { c.CoverageID = 99 }, Fail, "coverage changed"},
+		{"for another date", func(_ *Facts, c *claimgate.EligibilityCheck) { c.ServiceDate = dos.AddDays(-30) }, Fail, "never checked for the date of service 2026-11-02 (1 check(s) for other dates)"},
+		{"inactive", func(_ *Facts, c *claimgate.EligibilityCheck) {
+			c.Status, c.Reason = claimgate.EligInactive, "coverage terminated 2026-06-30"
+		}, Fail, "inactive on 2026-11-02"},
+		{"rejected", func(_ *Facts, c *claimgate.EligibilityCheck) { c.Status, c.RejectCode = claimgate.EligRejected, "75" }, Fail, "AAA 75: subscriber/insured not found"},
+		{"no answer", func(_ *Facts, c *claimgate.EligibilityCheck) { c.Status, c.Reason = claimgate.EligError, "timeout" }, Fail, "no usable answer: timeout"},
+		{"phone where the payer wants a 270", func(f *Facts, c *claimgate.EligibilityCheck) {
+			c.Method = claimgate.EligByPhone
+			p := f.Payers[9]
+			p.RequiresEligCheck = true
+			f.Payers[9] = p
+		}, Fail, "requires electronic verification"},
+		{"phone otherwise", func(_ *Facts, c *claimgate.EligibilityCheck) { c.Method = claimgate.EligByPhone }, Pass, "phone, reference T1"},
+		{"a 10-day window", func(f *Facts, c *claimgate.EligibilityCheck) {
+			f.Front.WindowDays = 10
+			c.CheckedAt = dos.AddDays(-9).Time()
+		}, Pass, "active"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := goodFacts()
+			c := check(f)
+			tt.mutate(f, &c)
+			f.Front.Checks = []claimgate.EligibilityCheck{c}
+			got := item(t, Evaluate(ReadyToBill, f), "eligibility")
+			if got.Result.Status != tt.want || !strings.Contains(got.Result.Why, tt.whyHas) {
+				t.Errorf("eligibility = %s %q, want %s containing %q", got.Result.Status, got.Result.Why, tt.want, tt.whyHas)
+			}
+		})
+	}
+}
+
+func TestRuleFor(t *testing.T) {
+	rules := []claimgate.AuthRule{
+		{CodeFrom: "70010", CodeTo: "76499", Requirement: claimgate.AuthRequired},
+		{CodeFrom: "71046", Requirement: claimgate.AuthNone},
+		{CodeFrom: "72148", PlaceOfService: "22", Requirement: claimgate.AuthNotification},
+	}
+	tests := []struct {
+		code, pos string
+		want      claimgate.AuthRequirement
+	}{
+		{"70551", "11", claimgate.AuthRequired},
+		{"71046", "11", claimgate.AuthNone},         // the single code wins over the range
+		{"72148", "22", claimgate.AuthNotification}, // the place of service wins
+		{"72148", "11", claimgate.AuthRequired},
+		{"99213", "11", ""},
+		{"7055", "11", ""}, // not a code of the range's length
+	}
+	for _, tt := range tests {
+		r, _ := ruleFor(rules, tt.code, tt.pos)
+		if r.Requirement != tt.want {
+			t.Errorf("ruleFor(%s at %s) = %q, want %q", tt.code, tt.pos, r.Requirement, tt.want)
+		}
+	}
+}
