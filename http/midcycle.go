@@ -35,6 +35,10 @@ func (s *Server) midCycleRoutes() []route {
 		{"POST", "/api/chargemaster", loggedIn, claimgate.Manager, s.apiPutChargeItem},
 		{"GET", "/api/payers/{id}/fees", loggedIn, "", s.apiFees},
 		{"GET", "/api/payers/{id}/coverage", loggedIn, "", s.apiCoverage},
+		{"POST", "/api/payers/{id}/fees", loggedIn, claimgate.Manager, s.apiPutFee},
+		{"POST", "/api/payers/{id}/coverage", loggedIn, claimgate.Manager, s.apiPutCoverage},
+		{"GET", "/api/doc-requirements", loggedIn, "", s.apiDocRequirements},
+		{"PUT", "/api/doc-requirements", loggedIn, claimgate.Manager, s.apiSetDocRequirements},
 		{"GET", "/api/midcycle/coding", loggedIn, "", s.apiCodingQueue},
 		{"GET", "/api/midcycle/unsigned-notes", loggedIn, "", s.apiUnsignedNotes},
 		{"GET", "/api/midcycle/charge-lag", loggedIn, "", s.apiChargeLag},
@@ -76,6 +80,8 @@ func init() {
 		reflect.TypeFor[lagRowJSON]():       "ChargeLagRow",
 		reflect.TypeFor[missingJSON]():      "MissingCharge",
 		reflect.TypeFor[codingRowJSON]():    "CodingQueueRow",
+		reflect.TypeFor[docReqJSON]():       "DocRequirement",
+		reflect.TypeFor[docRulesRequest]():  "DocRequirementsRequest",
 	} {
 		schemaNames[t] = n
 	}
@@ -87,6 +93,7 @@ func init() {
 	requestRequired["VoidRequest"] = []string{"reason"}
 	requestRequired["DiagnosesRequest"] = []string{"codes"}
 	requestRequired["ChargeItem"] = []string{"code", "description", "price_cents", "service_type"}
+	requestRequired["DocRequirementsRequest"] = []string{"service_type", "requirements"}
 }
 
 var midCycleOps = map[string]apiOp{
@@ -118,6 +125,14 @@ var midCycleOps = map[string]apiOp{
 		Errors: []int{400, 401, 403, 415, 422}},
 	"GET /api/payers/{id}/fees":     {Summary: "A payer's fee schedule: expected allowed amounts by code and modifier", Tag: "reference", Status: 200, Resp: []feeJSON{}, Errors: []int{401}},
 	"GET /api/payers/{id}/coverage": {Summary: "A payer's coverage table: the diagnoses that support each service where its rules are strict", Tag: "reference", Status: 200, Resp: []coverageJSON{}, Errors: []int{401}},
+	"POST /api/payers/{id}/fees": {Summary: "Add or replace an expected allowed amount in the payer's fee schedule (manager)", Tag: "reference",
+		Body: feeJSON{}, Status: 200, Resp: feeJSON{}, Errors: []int{400, 401, 403, 415, 422}},
+	"POST /api/payers/{id}/coverage": {Summary: "Add or replace the payer's coverage rule for a service: the diagnoses (codes or categories) that support it (manager)", Tag: "reference",
+		Body: coverageJSON{}, Status: 200, Resp: coverageJSON{}, Errors: []int{400, 401, 403, 415, 422}},
+	"GET /api/doc-requirements": {Summary: "The documentation checklist of every service type: each line is met by any of its elements", Tag: "reference",
+		Status: 200, Resp: []docReqJSON{}, Errors: []int{401}},
+	"PUT /api/doc-requirements": {Summary: "Replace one service type's documentation checklist (manager)", Tag: "reference",
+		Body: docRulesRequest{}, Status: 200, Resp: []docReqJSON{}, Errors: []int{400, 401, 403, 415, 422}},
 	"GET /api/midcycle/coding": {Summary: "The coder's queue: cases at coding with their documentation beside their codes and the Coding-Ready checklist (audited read)",
 		Tag: "mid-cycle", Status: 200, Resp: []codingRowJSON{}, Errors: []int{401}},
 	"GET /api/midcycle/unsigned-notes":  {Summary: "Every unsigned note with its age (the clinicians' queue)", Tag: "mid-cycle", Status: 200, Resp: []noteJSON{}, Errors: []int{401}},
@@ -747,6 +762,153 @@ func (s *Server) apiMissingCharges(w http.ResponseWriter, r *http.Request) error
 	for _, x := range rows {
 		out = append(out, missingJSON{CaseID: x.Case.ID, Stage: x.Case.Stage, ServiceDate: x.Case.ServiceDate, Kind: x.Item.Kind,
 			Code: x.Item.Code, Units: x.Item.Units, Note: x.Item.Note})
+	}
+	return s.writeJSON(w, r, http.StatusOK, out)
+}
+
+func (s *Server) apiPutFee(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "payer")
+	if err != nil {
+		return err
+	}
+	var req feeJSON
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	var bad []string
+	code, err := normCode(req.Code)
+	if err != nil {
+		bad = append(bad, claimgate.ErrorMessage(err))
+	}
+	if req.Modifier != "" {
+		if m, ok := codeset.Normalize(codeset.Modifier, req.Modifier); ok {
+			req.Modifier = m
+		} else {
+			bad = append(bad, "modifier: want 2 letters or digits")
+		}
+	}
+	if req.AllowedCents < 0 {
+		bad = append(bad, "allowed_cents: not negative")
+	}
+	if len(bad) > 0 {
+		return invalid("fee not saved", bad)
+	}
+	if _, err := s.store.Payer(r.Context(), id); err != nil {
+		return err
+	}
+	if err := s.store.PutFee(r.Context(), claimgate.Fee{PayerID: id, Code: code, Modifier: req.Modifier, Allowed: claimgate.Money(req.AllowedCents)}, userFrom(r).ID); err != nil {
+		return err
+	}
+	s.auditChange(r, "update", "payer/"+strconv.FormatInt(id, 10)+"/fees/"+code)
+	req.Code = code
+	return s.writeJSON(w, r, http.StatusOK, req)
+}
+
+func (s *Server) apiPutCoverage(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "payer")
+	if err != nil {
+		return err
+	}
+	var req coverageJSON
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	var bad []string
+	code, err := normCode(req.Code)
+	if err != nil {
+		bad = append(bad, claimgate.ErrorMessage(err))
+	}
+	var dx []string
+	for i, d := range req.Diagnoses {
+		c, ok := codeset.Normalize(codeset.ICD10CM, d)
+		if !ok {
+			bad = append(bad, "diagnoses["+strconv.Itoa(i)+"]: not an ICD-10-CM code or category")
+			continue
+		}
+		dx = append(dx, c)
+	}
+	if len(req.Diagnoses) == 0 {
+		bad = append(bad, "diagnoses: at least one")
+	}
+	if len(bad) > 0 {
+		return invalid("coverage rule not saved", bad)
+	}
+	if _, err := s.store.Payer(r.Context(), id); err != nil {
+		return err
+	}
+	if err := s.store.PutCoverageRule(r.Context(), claimgate.CoverageRule{PayerID: id, Code: code, Diagnoses: dx, Policy: req.Policy}, userFrom(r).ID); err != nil {
+		return err
+	}
+	s.auditChange(r, "update", "payer/"+strconv.FormatInt(id, 10)+"/coverage/"+code)
+	out := coverageJSON{Code: code, Policy: req.Policy}
+	for _, d := range dx {
+		out.Diagnoses = append(out.Diagnoses, codeset.Display(codeset.ICD10CM, d))
+	}
+	return s.writeJSON(w, r, http.StatusOK, out)
+}
+
+type docReqJSON struct {
+	ServiceType claimgate.ServiceType `json:"service_type,omitempty"`
+	Label       string                `json:"label"`
+	AnyOf       []claimgate.Element   `json:"any_of"`
+}
+
+type docRulesRequest struct {
+	ServiceType  claimgate.ServiceType `json:"service_type"`
+	Requirements []docReqJSON          `json:"requirements"`
+}
+
+func (s *Server) docRequirements(r *http.Request) ([]docReqJSON, error) {
+	reqs, err := s.store.DocRequirements(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]docReqJSON, 0, len(reqs))
+	for _, q := range reqs {
+		out = append(out, docReqJSON{ServiceType: q.ServiceType, Label: q.Label, AnyOf: q.AnyOf})
+	}
+	return out, nil
+}
+
+func (s *Server) apiDocRequirements(w http.ResponseWriter, r *http.Request) error {
+	out, err := s.docRequirements(r)
+	if err != nil {
+		return err
+	}
+	return s.writeJSON(w, r, http.StatusOK, out)
+}
+
+func (s *Server) apiSetDocRequirements(w http.ResponseWriter, r *http.Request) error {
+	var req docRulesRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	var bad []string
+	if !req.ServiceType.Valid() {
+		bad = append(bad, "service_type: unknown")
+	}
+	var reqs []claimgate.DocRequirement
+	for i, q := range req.Requirements {
+		if q.Label == "" || len(q.AnyOf) == 0 {
+			bad = append(bad, "requirements["+strconv.Itoa(i)+"]: a label and at least one element")
+		}
+		for _, e := range q.AnyOf {
+			if !e.Valid() {
+				bad = append(bad, "requirements["+strconv.Itoa(i)+"]: unknown element "+strconv.Quote(string(e)))
+			}
+		}
+		reqs = append(reqs, claimgate.DocRequirement{ServiceType: req.ServiceType, Label: q.Label, AnyOf: q.AnyOf})
+	}
+	if len(bad) > 0 {
+		return invalid("documentation requirements not saved", bad)
+	}
+	if err := s.store.SetDocRequirements(r.Context(), req.ServiceType, reqs, userFrom(r).ID); err != nil {
+		return err
+	}
+	s.auditChange(r, "update", "doc-requirements/"+string(req.ServiceType))
+	out, err := s.docRequirements(r)
+	if err != nil {
+		return err
 	}
 	return s.writeJSON(w, r, http.StatusOK, out)
 }

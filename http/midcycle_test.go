@@ -147,6 +147,27 @@ func TestAPIMidCycle(t *testing.T) {
 		t.Errorf("coder edits the chargemaster = %d, want 403", res.status)
 	}
 	mgr := f.login("mgr")
+	payer := p.Payers[0].ID
+	if res := mgr.do("POST", fmt.Sprintf("/api/payers/%d/fees", payer), feeJSON{Code: "99213", Modifier: "25", AllowedCents: 9100}); res.status != 200 {
+		t.Errorf("POST fee = %d %s", res.status, res.body)
+	}
+	if res := coder.get(fmt.Sprintf("/api/payers/%d/fees", payer)); !strings.Contains(res.body, `{"code":"99213","modifier":"25","allowed_cents":9100}`) {
+		t.Errorf("fees after POST = %.300s", res.body)
+	}
+	res = mgr.do("POST", fmt.Sprintf("/api/payers/%d/coverage", payer), coverageJSON{Code: "85025", Diagnoses: []string{"d64.9", "R50"}, Policy: "CBC (synthetic)"})
+	if res.status != 200 || !strings.Contains(res.body, `"diagnoses":["D64.9","R50"]`) {
+		t.Errorf("POST coverage = %d %s", res.status, res.body)
+	}
+	if res := mgr.do("POST", fmt.Sprintf("/api/payers/%d/coverage", payer), coverageJSON{Code: "85025", Diagnoses: []string{"x"}}); res.status != 422 {
+		t.Errorf("bad coverage = %d", res.status)
+	}
+	res = mgr.do("PUT", "/api/doc-requirements", docRulesRequest{ServiceType: claimgate.Lab, Requirements: []docReqJSON{{Label: "signed order", AnyOf: []claimgate.Element{claimgate.Order}}}})
+	if res.status != 200 || !strings.Contains(res.body, `{"service_type":"lab","label":"signed order","any_of":["order"]}`) {
+		t.Errorf("PUT doc-requirements = %d %.300s", res.status, res.body)
+	}
+	if res := coder.do("PUT", "/api/doc-requirements", docRulesRequest{ServiceType: claimgate.Lab}); res.status != 403 {
+		t.Errorf("coder sets doc requirements = %d, want 403", res.status)
+	}
 	if res := mgr.do("POST", "/api/chargemaster", chargeItemJSON{Code: "99215", Description: "Return visit, high complexity", PriceCents: 30000, ServiceType: claimgate.OfficeVisit}); res.status != 200 {
 		t.Errorf("manager edits the chargemaster = %d %s", res.status, res.body)
 	}
