@@ -568,12 +568,26 @@ func (s *Store) AddChargeLine(ctx context.Context, l *claimgate.ChargeLine, acto
 	l.LagDays = claimgate.LagDays(l.ServiceDate, l.EnteredAt)
 	l.VoidedAt, l.VoidReason = time.Time{}, ""
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		// The case's row lock numbers concurrent entries one after the
+		// other (SQLite's single writer does the same).
+		lock := ""
+		if s.d.Name == "postgres" {
+			lock = " FOR UPDATE"
+		}
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM cases WHERE id = $1`+lock, l.CaseID).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return claimgate.Errorf(claimgate.Invalid, "charge line refers to case %d, which does not exist", l.CaseID)
+		}
+		if err != nil {
+			return s.fail("charge line", err)
+		}
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(line), 0) + 1 FROM charge_lines WHERE case_id = $1`, l.CaseID).Scan(&l.Line); err != nil {
 			return s.fail("charge line", err)
 		}
 		const q = `INSERT INTO charge_lines (case_id, line, code, modifiers, units, dx_pointers, amount, service_date,
 	entered_by, entered_at, lag_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`
-		err := tx.QueryRowContext(ctx, q, ref(l.CaseID), l.Line, l.Code, list(l.Modifiers), l.Units, ints(l.DxPointers),
+		err = tx.QueryRowContext(ctx, q, ref(l.CaseID), l.Line, l.Code, list(l.Modifiers), l.Units, ints(l.DxPointers),
 			int64(l.Amount), l.ServiceDate, ref(l.EnteredBy), s.ts(l.EnteredAt), l.LagDays).Scan(&l.ID)
 		if err != nil {
 			return s.fail("charge line", err)

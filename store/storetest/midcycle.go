@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,6 +28,7 @@ func MidCycle(t *testing.T, open func(t *testing.T) claimgate.Store) {
 		{"Notes", testNotes},
 		{"ChargeLines", testChargeLines},
 		{"Diagnoses", testDiagnoses},
+		{"ChargeLineRace", testChargeLineRace},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -328,5 +330,41 @@ func testDiagnoses(t *testing.T, s claimgate.Store) {
 	must(t, s.SetDiagnoses(ctx, c.ID, nil, f.bob.ID, t0))
 	if got, _ := s.Diagnoses(ctx, c.ID); len(got) != 0 {
 		t.Errorf("cleared diagnoses = %v", got)
+	}
+}
+
+// testChargeLineRace has several workers enter lines on one case at once:
+// each gets its own line number, and none fails.
+func testChargeLineRace(t *testing.T, s claimgate.Store) {
+	ctx := context.Background()
+	f := seed(t, s)
+	c, _ := f.newCase(t, s, claimgate.Coding, f.bob.ID)
+	const n = 8
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l := &claimgate.ChargeLine{CaseID: c.ID, Code: "36415", Units: 1, DxPointers: []int{1}, ServiceDate: c.ServiceDate, EnteredBy: f.bob.ID, EnteredAt: t0}
+			errs <- s.AddChargeLine(ctx, l, f.bob.ID)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("concurrent AddChargeLine: %v", err)
+		}
+	}
+	lines, err := s.ChargeLines(ctx, c.ID)
+	must(t, err)
+	for i, l := range lines {
+		if l.Line != i+1 {
+			t.Errorf("lines = %d at position %d, want 1..%d in order", l.Line, i, n)
+		}
+	}
+	if len(lines) != n {
+		t.Errorf("%d lines stored, want %d", len(lines), n)
 	}
 }
