@@ -164,7 +164,7 @@ func TestX12Ack(t *testing.T) {
 	if !ok {
 		t.Fatalf("no 999 in:\n%s", out)
 	}
-	want := "*0001*005010X231A1~\nAK1*HC*1*005010X222A1~\nAK2*837*0001*005010X222A1~\nIK3*NM1*3*1000A*8~\nIK4*2*1065*1~\nIK5*R*5~\nAK9*R*1*1*0~\nSE*8*0001~\nGE*1*42~\nIEA*1*000000042~\n"
+	want := "*0001*005010X231A1~\nAK1*HC*1*005010X222A1~\nAK2*837*0001*005010X222A1~\nIK3*NM1*3*1000*8~\nIK4*2*1065*1~\nIK5*R*5~\nAK9*R*1*1*0~\nSE*8*0001~\nGE*1*42~\nIEA*1*000000042~\n"
 	if diff := cmp.Diff(want, body); diff != "" {
 		t.Errorf("999 (-want +got):\n%s", diff)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/claimgate/claimgate/internal/testshared"
 	"github.com/claimgate/claimgate/x12"
+	"github.com/claimgate/claimgate/x12/validate"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -238,6 +239,16 @@ func TestForGolden(t *testing.T) {
 			}
 			if _, err := Parse(bytes.NewReader(buf.Bytes())); err != nil {
 				t.Errorf("Parse(our ack): %v", err)
+			}
+			// Our 999s meet the 999 guide.
+			env, err := validate.Stream(bytes.NewReader(buf.Bytes()), func(r *validate.SetResult) error {
+				for _, f := range r.Findings {
+					t.Errorf("our 999: %v", f)
+				}
+				return nil
+			})
+			if err != nil || len(env) > 0 {
+				t.Errorf("our ack's envelope: %v %v", env, err)
 			}
 		})
 	}

@@ -201,10 +201,7 @@ func response(ts *x12.TransactionSet, root *validate.Loop, findings []validate.F
 		} else {
 			rejected = true
 		}
-		loop := f.Loop
-		if loop == "ST" {
-			loop = ""
-		}
+		loop := loopCode(f.Loop)
 		if f.Level == validate.SegmentLevel {
 			sr.Errors = append(sr.Errors, SegmentError{SegmentID: f.SegmentID, Position: f.SetPos, Loop: loop, Code: f.Code,
 				Context: claims.context(f.SetPos)})
@@ -240,6 +237,23 @@ func response(ts *x12.TransactionSet, root *validate.Loop, findings []validate.F
 	}
 	sr.Codes = setCodes
 	return sr
+}
+
+// loopCode turns a TR3 loop ID into an IK303 loop identifier code, which is
+// at most 4 characters: the numeric part, as 999s write it ("2010" for
+// 2010AA, "1000" for 1000A); "" at the top of the set.
+func loopCode(id string) string {
+	if id == "ST" || id == "" {
+		return ""
+	}
+	n := 0
+	for n < len(id) && n < 4 && id[n] >= '0' && id[n] <= '9' {
+		n++
+	}
+	if n == 0 {
+		n = min(4, len(id))
+	}
+	return id[:n]
 }
 
 // claimRange is the set positions of one 837 claim (2300 and below) and
