@@ -48,6 +48,7 @@ func (s *Server) midCycleRoutes() []route {
 		{"GET", "/coding", loggedIn, "", s.codingPage},
 		{"GET", "/midcycle", loggedIn, "", s.midCyclePage},
 		{"POST", "/cases/{id}/encounter/{step}", loggedIn, "", s.encounterForm},
+		{"POST", "/cases/{id}/plan", loggedIn, "", s.planForm},
 		{"POST", "/cases/{id}/notes", loggedIn, "", s.noteForm},
 		{"POST", "/cases/{id}/notes/{note}/sign", loggedIn, "", s.signForm},
 		{"POST", "/cases/{id}/charges", loggedIn, "", s.chargeForm},

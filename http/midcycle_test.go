@@ -192,6 +192,18 @@ func TestUIMidCycle(t *testing.T) {
 	if res.status != 422 || !strings.Contains(res.body, "Charge not captured") || !strings.Contains(res.body, "units: want a whole number") {
 		t.Errorf("refused charge form = %d", res.status)
 	}
+	// The clinician adds an order during the visit; charge capture must account for it.
+	clin := f.login("clinician")
+	res = clin.form(fmt.Sprintf("/cases/%d/plan", coding.ID), url.Values{"kind": {"order"}, "code": {"85025"}, "units": {"2"}})
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("plan form = %d %s", res.status, res.body)
+	}
+	if page := coder.get(fmt.Sprintf("/cases/%d", coding.ID)); !strings.Contains(page.body, "ordered CPT 85025: 2 unit(s) planned, 1 charged") {
+		t.Errorf("the added order is not checked by charge capture")
+	}
+	if res := coder.form(fmt.Sprintf("/cases/%d/plan", coding.ID), url.Values{"kind": {"order"}, "code": {"85025"}}); res.status != 403 {
+		t.Errorf("coder adds an order = %d, want 403", res.status)
+	}
 	for _, path := range []string{"/coding", "/midcycle"} {
 		res := coder.get(path)
 		if res.status != 200 {

@@ -96,6 +96,34 @@ func (s *Server) encounterForm(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
+// planForm adds one item to the encounter's plan: the first one records
+// the encounter from the schedule (front desk); later ones are orders
+// written during the visit (clinician).
+func (s *Server) planForm(w http.ResponseWriter, r *http.Request) error {
+	return s.midForm(w, r, "Plan not changed", func(id int64) error {
+		units := 1
+		if v := strings.TrimSpace(r.PostFormValue("units")); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return invalid("plan not changed", []string{"units: want a whole number"})
+			}
+			units = n
+		}
+		it := claimgate.PlanItem{Kind: claimgate.PlanKind(r.PostFormValue("kind")), Code: r.PostFormValue("code"), Units: units, Note: strings.TrimSpace(r.PostFormValue("note"))}
+		_, _, err := s.store.Encounter(r.Context(), id)
+		switch {
+		case claimgate.ErrorKind(err) == claimgate.NotFound:
+			_, _, err = s.wf.PlanEncounter(r.Context(), userFrom(r), id, workflow.PlanInput{Items: []claimgate.PlanItem{it}})
+		case err == nil:
+			_, err = s.wf.AddOrder(r.Context(), userFrom(r), id, it)
+		}
+		if err == nil {
+			s.auditChange(r, "update", caseObject(id)+"/encounter")
+		}
+		return err
+	})
+}
+
 func (s *Server) noteForm(w http.ResponseWriter, r *http.Request) error {
 	return s.midForm(w, r, "Note not saved", func(id int64) error {
 		if err := r.ParseForm(); err != nil {
