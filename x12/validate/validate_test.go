@@ -437,3 +437,30 @@ func TestNoSE(t *testing.T) {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
 }
+
+func TestTransaction835(t *testing.T) {
+	table := func(f Finding) bool { return f.Rule == "" }
+	tests := []struct {
+		name    string
+		changes map[string]string
+		want    []short
+	}{
+		{"clean", nil, nil},
+		{"missing PER*BL", map[string]string{"9": ""},
+			[]short{{9, "PER", "1000A", "", "3", `required segment PER "Payer Technical Contact Information" is missing before N1`}}},
+		{"second service line", map[string]string{"16+": "SVC*HC:55670*0*0**1~DTM*472*20050202"}, nil},
+		{"trigger out of its loop", map[string]string{"11+": "SVC*HC:55670*0*0**1"},
+			[]short{{12, "SVC", "2000", "", "2", "segment SVC*HC is not expected here"}}},
+		{"wrong qualifier placed by ID", map[string]string{"15": "DTM*999*20050202"},
+			[]short{{15, "DTM", "2110", "DTM01", "7", "code \"999\" not allowed; want 150, 151 or 472"}}},
+		{"claim loop closes back to the header", map[string]string{"16+": "PLB*1234567893*20051231*WO:ABC*0"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, findings := Transaction(readSet(t, interchange("835", "005010X221A1", edit(base835, tt.changes))))
+			if diff := cmp.Diff(tt.want, shorten(findings, table)); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

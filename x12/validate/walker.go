@@ -300,7 +300,7 @@ func (w *Walker) unexpected(s *x12.Segment) {
 	w.keep(node, s)
 	code, msg := CodeUnexpectedSegment, ""
 	what := s.ID
-	if v := s.Element(1); len(v) > 0 && len(v) <= 3 && isAlnum(v) {
+	if v := s.Component(1, 1); len(v) > 0 && len(v) <= 3 && isAlnum(v) {
 		what += "*" + string(v)
 	}
 	switch {
