@@ -10,7 +10,7 @@ import (
 )
 
 // ErrNotAck means the input holds something other than TA1s and 999s.
-var ErrNotAck = errors.New("not an acknowledgment")
+var ErrNotAck = errors.New("ack: not an acknowledgment")
 
 // Parse reads the first interchange of r: its TA1s and the 999s of its
 // functional groups. Envelope problems (such as an IEA02 that differs from
