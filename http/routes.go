@@ -84,7 +84,7 @@ func (s *Server) routeTable() []route {
 		{"POST", "/exceptions/{id}/resolve", loggedIn, "", s.resolveForm},
 		{"GET", "/admin/users", loggedIn, claimgate.Admin, s.usersPage},
 		{"POST", "/admin/users", loggedIn, claimgate.Admin, s.createUserForm},
-	}, s.midCycleRoutes()...)
+	}, append(s.midCycleRoutes(), s.frontEndRoutes()...)...)
 }
 
 // maxBody bounds request bodies; claimgate's requests are small.

@@ -543,6 +543,7 @@ type casePageData struct {
 	Today      string
 	Reason     string // the move reason typed before a refusal
 	Mid        *casePageMid
+	Front      *casePageFront
 }
 
 // casePage shows where a case sits; a refused form re-renders it with the
@@ -631,6 +632,9 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	d.cases[v.Case.ID], d.patients[v.Patient.ID] = v.Case, v.Patient
 	if data.Mid, err = s.midSection(r, id, d); err != nil {
+		return err
+	}
+	if data.Front, err = s.frontSection(r, id, d); err != nil {
 		return err
 	}
 	if data.Work, err = s.workRows(d, v.Work); err != nil {

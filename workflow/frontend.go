@@ -638,3 +638,68 @@ func (s *Service) RecordEstimate(ctx context.Context, actor *claimgate.User, cas
 	}
 	return e, nil
 }
+
+// ScheduleRow is one appointment of the front desk's day: the case, its
+// patient, and where its front-end stands.
+type ScheduleRow struct {
+	Case          claimgate.Case
+	Patient       claimgate.Patient
+	Visit         *claimgate.Visit
+	Eligibility   EligibilityFinding
+	Authorization Result
+	Estimate      Result
+	Blocking      []ItemReport // Ready-to-Bill items that stop the line
+	Passed        bool         // Ready-to-Bill passes (from data or by exception)
+}
+
+// Schedule returns the front desk's day: every case whose date of service
+// is day, in order of the visit's scheduled time, with its eligibility,
+// authorization and estimate status and the Ready-to-Bill items that
+// block it.
+func (s *Service) Schedule(ctx context.Context, day claimgate.Date) ([]ScheduleRow, error) {
+	cases, err := s.Store.Cases(ctx, claimgate.CaseFilter{})
+	if err != nil {
+		return nil, err
+	}
+	var out []ScheduleRow
+	for _, c := range cases {
+		if c.ServiceDate != day || c.Stage == claimgate.Closed {
+			continue
+		}
+		f, err := s.Facts(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		rep := Evaluate(ReadyToBill, f)
+		row := ScheduleRow{Case: c, Patient: f.Patient, Visit: f.Mid.Visit, Eligibility: f.Eligibility(),
+			Blocking: rep.Blocking(), Passed: rep.Passed()}
+		for _, it := range rep.Items {
+			switch it.ID {
+			case "authorization":
+				row.Authorization = it.Result
+			case "patient_responsibility":
+				row.Estimate = it.Result
+			case "eligibility":
+				row.Eligibility.Result = it.Result // with its exception, if any
+			}
+		}
+		out = append(out, row)
+	}
+	slices.SortStableFunc(out, func(a, b ScheduleRow) int {
+		var ta, tb int64
+		if a.Visit != nil {
+			ta = a.Visit.ScheduledAt.Unix()
+		}
+		if b.Visit != nil {
+			tb = b.Visit.ScheduledAt.Unix()
+		}
+		if ta != tb {
+			if ta < tb {
+				return -1
+			}
+			return 1
+		}
+		return int(a.Case.ID - b.Case.ID)
+	})
+	return out, nil
+}
