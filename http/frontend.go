@@ -41,19 +41,19 @@ func init() {
 		apiOps[k] = v
 	}
 	for t, n := range map[reflect.Type]string{
-		reflect.TypeFor[frontEndJSON]():         "FrontEnd",
-		reflect.TypeFor[eligibilityJSON]():      "EligibilityStatus",
-		reflect.TypeFor[eligCheckJSON]():        "EligibilityCheck",
-		reflect.TypeFor[authNeedJSON]():         "AuthorizationNeed",
-		reflect.TypeFor[authRecordJSON]():       "Authorization",
-		reflect.TypeFor[estimateJSON]():         "Estimate",
-		reflect.TypeFor[estimatePreviewJSON]():  "EstimatePreview",
-		reflect.TypeFor[manualCheckRequest]():   "ManualEligibilityRequest",
-		reflect.TypeFor[authRecordRequest]():    "AuthorizationRequest",
-		reflect.TypeFor[authAskRequest]():       "AuthorizationAskRequest",
-		reflect.TypeFor[estimateRequest]():      "EstimateRequest",
-		reflect.TypeFor[scheduleRowJSON]():      "ScheduleRow",
-		reflect.TypeFor[itemResultJSON]():       "ItemResult",
+		reflect.TypeFor[frontEndJSON]():        "FrontEnd",
+		reflect.TypeFor[eligibilityJSON]():     "EligibilityStatus",
+		reflect.TypeFor[eligCheckJSON]():       "EligibilityCheck",
+		reflect.TypeFor[authNeedJSON]():        "AuthorizationNeed",
+		reflect.TypeFor[authRecordJSON]():      "Authorization",
+		reflect.TypeFor[estimateJSON]():        "Estimate",
+		reflect.TypeFor[estimatePreviewJSON](): "EstimatePreview",
+		reflect.TypeFor[manualCheckRequest]():  "ManualEligibilityRequest",
+		reflect.TypeFor[authRecordRequest]():   "AuthorizationRequest",
+		reflect.TypeFor[authAskRequest]():      "AuthorizationAskRequest",
+		reflect.TypeFor[estimateRequest]():     "EstimateRequest",
+		reflect.TypeFor[scheduleRowJSON]():     "ScheduleRow",
+		reflect.TypeFor[itemResultJSON]():      "ItemResult",
 		reflect.TypeFor[eligibilityReqEmpty](): "EligibilityCheckRequest",
 	} {
 		schemaNames[t] = n

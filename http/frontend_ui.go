@@ -1,6 +1,7 @@
 package http
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -248,4 +249,30 @@ func (s *Server) frontDeskPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, "frontdesk", data)
 	return nil
+}
+
+// frontEventTitle names a front-end event for the timeline; "" for other
+// kinds.
+func frontEventTitle(e claimgate.Event) string {
+	var x struct {
+		Method     string `json:"method"`
+		Status     string `json:"status"`
+		RejectCode string `json:"reject_code"`
+		Code       string `json:"code"`
+		Total      int64  `json:"total"`
+	}
+	json.Unmarshal([]byte(e.Data), &x) // best effort: the title still names the kind
+	switch e.Kind {
+	case claimgate.EventEligibilityChecked:
+		t := "Eligibility checked (" + x.Method + "): " + x.Status
+		if x.RejectCode != "" {
+			t += ", AAA " + x.RejectCode
+		}
+		return t
+	case claimgate.EventAuthRecorded:
+		return "Authorization for " + x.Code + ": " + strings.ReplaceAll(x.Status, "_", " ")
+	case claimgate.EventEstimateRecorded:
+		return "Patient responsibility estimate " + claimgate.Money(x.Total).String() + " communicated (" + strings.ReplaceAll(x.Method, "_", " ") + ")"
+	}
+	return ""
 }

@@ -705,6 +705,9 @@ func eventTitle(e claimgate.Event, d *directory) string {
 	if t := midEventTitle(e); t != "" {
 		return t
 	}
+	if t := frontEventTitle(e); t != "" {
+		return t
+	}
 	return e.Kind
 }
 

@@ -471,6 +471,11 @@ func (s *Service) VerifyManually(ctx context.Context, actor *claimgate.User, cas
 	if err := s.Store.AddEligibilityCheck(ctx, &c, w); err != nil {
 		return claimgate.EligibilityCheck{}, fmt.Errorf("record verification: %w", err)
 	}
+	if c.Status == claimgate.EligActive {
+		if err := s.resolvedEligWork(ctx, actor, caseID); err != nil {
+			return c, err
+		}
+	}
 	return c, nil
 }
 
@@ -545,7 +550,7 @@ func (s *Service) RecordAuthorization(ctx context.Context, actor *claimgate.User
 	if err := s.Store.AddAuthorization(ctx, &a, w); err != nil {
 		return claimgate.AuthRecord{}, fmt.Errorf("record authorization: %w", err)
 	}
-	return a, nil
+	return a, s.resolvedAuthWork(ctx, actor, a)
 }
 
 // authWork returns the work a new record calls for: pending and denied
@@ -702,4 +707,44 @@ func (s *Service) Schedule(ctx context.Context, day claimgate.Date) ([]ScheduleR
 		return int(a.Case.ID - b.Case.ID)
 	})
 	return out, nil
+}
+
+// completeResolved completes the case's open items in queue whose reason
+// starts with one of prefixes: the data now shows the work done.
+func (s *Service) completeResolved(ctx context.Context, actor *claimgate.User, caseID int64, queue, note string, prefixes ...string) error {
+	open, err := s.Store.WorkItems(ctx, claimgate.WorkFilter{CaseID: caseID, Queue: queue, Status: claimgate.WorkOpen})
+	if err != nil {
+		return err
+	}
+	for _, w := range open {
+		for _, p := range prefixes {
+			if strings.HasPrefix(w.Reason, p) && w.ExceptionID == 0 {
+				if err := s.Store.CompleteWorkItem(ctx, w.ID, actor.ID, note, s.now()); err != nil {
+					return fmt.Errorf("complete resolved work %d: %w", w.ID, err)
+				}
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// resolvedAuthWork completes the authorization work of a code that an
+// approval or a documented "not required" settles.
+func (s *Service) resolvedAuthWork(ctx context.Context, actor *claimgate.User, a claimgate.AuthRecord) error {
+	if a.Status != claimgate.AuthApproved && a.Status != claimgate.AuthNotRequired {
+		return nil
+	}
+	return s.completeResolved(ctx, actor, a.CaseID, claimgate.Authorization.Queue(), fmt.Sprintf("authorization for %s recorded: %s", a.Code, a.Status),
+		"obtain prior authorization for "+a.Code+" ", "authorization for "+a.Code+" ", "authorization request for "+a.Code+" ")
+}
+
+// resolvedEligWork completes the eligibility and registration work that an
+// active check settles.
+func (s *Service) resolvedEligWork(ctx context.Context, actor *claimgate.User, caseID int64) error {
+	note := "eligibility verified active for the date of service"
+	if err := s.completeResolved(ctx, actor, caseID, claimgate.Eligibility.Queue(), note, "eligibility check failed", "eligibility rejected"); err != nil {
+		return err
+	}
+	return s.completeResolved(ctx, actor, caseID, claimgate.Registration.Queue(), note, "eligibility rejected", "coverage inactive on")
 }

@@ -238,6 +238,19 @@ func TestCheckEligibilityThroughTestPayer(t *testing.T) {
 			case tt.work != "" && (len(work) != 1 || !strings.Contains(work[0], tt.work)):
 				t.Errorf("work = %q, want one item containing %q", work, tt.work)
 			}
+			if tt.want == claimgate.EligRejected {
+				// Registration is corrected, the payer finds the member: the work is done.
+				if err := f.tp.Enroll(map[string]string{"": "ACME1"}[tt.payerID], testpayer.Member{ID: tt.member, Last: tt.last, First: tt.first, BirthDate: tt.birth,
+					Plan: "ACME PPO", CoverageFrom: claimgate.Date{Year: 2026, Month: 1, Day: 1}}); err == nil {
+					if chk, err := f.wf.CheckEligibility(ctx, &f.desk, c.ID); err != nil || chk.Status != claimgate.EligActive {
+						t.Fatalf("check after enrollment = %v, %v; want active", chk.Status, err)
+					}
+					if w := f.openWork(t, c.ID, tt.queue); len(w) != 0 {
+						t.Errorf("work after an active check = %q, want completed", w)
+					}
+					return
+				}
+			}
 			// Asking again opens no second item for the same reason.
 			if _, err := f.wf.CheckEligibility(ctx, &f.desk, c.ID); err != nil {
 				t.Fatal(err)
@@ -486,6 +499,9 @@ func TestReadyToBillFromDataAndStopTheLine(t *testing.T) {
 	}
 	if _, err := f.wf.RequestAuthorization(ctx, &f.coord, c.ID, "97110"); err != nil {
 		t.Fatal(err)
+	}
+	if w := f.openWork(t, c.ID, "authorization"); len(w) != 0 {
+		t.Errorf("authorization work after the approval = %q, want it completed", w)
 	}
 	if err := move(); err != nil {
 		t.Fatalf("Move with every item passing from data: %v %q", err, claimgate.ErrorDetails(err))

@@ -170,6 +170,9 @@ func (s *Service) CheckEligibility(ctx context.Context, actor *claimgate.User, c
 		return claimgate.EligibilityCheck{}, fmt.Errorf("record eligibility check: %w", err)
 	}
 	if c.Status == claimgate.EligActive {
+		if err := s.resolvedEligWork(ctx, actor, caseID); err != nil {
+			return c, err
+		}
 		if _, err := s.RequireAuthorizations(ctx, actor, caseID); err != nil {
 			return c, err
 		}
@@ -401,7 +404,7 @@ func (s *Service) RequestAuthorization(ctx context.Context, actor *claimgate.Use
 	if err := s.Store.AddAuthorization(ctx, &a, w); err != nil {
 		return claimgate.AuthRecord{}, fmt.Errorf("record authorization: %w", err)
 	}
-	return a, nil
+	return a, s.resolvedAuthWork(ctx, actor, a)
 }
 
 // read278 fills a from the 278 response resp to the request with trace;
