@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -13,6 +14,11 @@ import (
 
 	"github.com/claimgate/claimgate/x12"
 	"github.com/claimgate/claimgate/x12/ack"
+	"github.com/claimgate/claimgate/x12/auth"
+	"github.com/claimgate/claimgate/x12/claim"
+	"github.com/claimgate/claimgate/x12/elig"
+	"github.com/claimgate/claimgate/x12/remit"
+	"github.com/claimgate/claimgate/x12/status"
 	"github.com/claimgate/claimgate/x12/validate"
 )
 
@@ -26,7 +32,7 @@ Commands:
   validate FILE...  check files against their implementation guides; exit 1 if any has an error
   fmt FILE          print one segment per line, indented by loop, with the loop ID
   ack FILE          print the 999 (and TA1 when the envelope needs one) we send back for FILE
-  json FILE         print each transaction set's loop tree as JSON
+  json FILE         print each transaction set's typed model as JSON (--tree: its loop tree too)
 
 Run 'claimgate x12 COMMAND --help' for a command's flags.`
 
@@ -253,12 +259,17 @@ func x12Ack(e *env, args []string) error {
 
 // jsonSet is a transaction set in x12 json's output.
 type jsonSet struct {
-	ID       string    `json:"id"`
-	Control  string    `json:"control"`
-	Version  string    `json:"version"`
-	Errors   int       `json:"errors"`
-	Warnings int       `json:"warnings"`
-	Root     *jsonLoop `json:"root"`
+	ID       string `json:"id"`
+	Control  string `json:"control"`
+	Version  string `json:"version"`
+	Errors   int    `json:"errors"`
+	Warnings int    `json:"warnings"`
+	// Model is the set's typed model (claim, remittance, eligibility,
+	// status, authorization or acknowledgment); ModelError says why a set
+	// has none.
+	Model      any       `json:"model,omitempty"`
+	ModelError string    `json:"model_error,omitempty"`
+	Root       *jsonLoop `json:"root,omitempty"`
 }
 
 // jsonLoop is a loop: its ID, its segments as arrays of elements (the ID
@@ -289,28 +300,56 @@ func toJSON(l *validate.Loop) *jsonLoop {
 }
 
 func x12JSON(e *env, args []string) error {
-	fs := newFlagSet(e, "x12 json", "x12 json FILE\n\n"+
+	fs := newFlagSet(e, "x12 json", "x12 json [--tree] FILE\n\n"+
 		"Prints a JSON array with one object per transaction set: its ID, control number,\n"+
-		"version, counts of errors and warnings, and its loop tree (loops with IDs, segments\n"+
-		"as arrays of elements, composites as sent).\n")
-	name, err := oneFile(fs, args)
+		"version, counts of errors and warnings, and its typed model (837 claims, 835\n"+
+		"remittance, 270/271 eligibility, 276/277/277CA status, 278 authorization, 999\n"+
+		"acknowledgment). --tree adds the loop tree (loops with IDs, segments as arrays\n"+
+		"of elements, composites as sent).\n")
+	tree := fs.Bool("tree", false, "include each set's loop tree")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	name := fs.Arg(0)
+	data, err := os.ReadFile(name)
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(name)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
 	sets := []jsonSet{}
-	if _, err := validate.Stream(f, func(r *validate.SetResult) error {
-		js := jsonSet{ID: r.Set.ID, Control: r.Set.ControlNumber, Version: r.Set.Version, Root: toJSON(r.Root)}
+	var acks []ack.Ack999
+	if _, err := validate.Stream(bytes.NewReader(data), func(r *validate.SetResult) error {
+		js := jsonSet{ID: r.Set.ID, Control: r.Set.ControlNumber, Version: r.Set.Version}
+		if *tree {
+			js.Root = toJSON(r.Root)
+		}
 		for _, fd := range r.Findings {
 			if fd.Severity == validate.Warning {
 				js.Warnings++
 			} else {
 				js.Errors++
 			}
+		}
+		if r.Set.ID == "999" {
+			if acks == nil {
+				acks = ackSets(data)
+			}
+			for _, a := range acks {
+				if a.ControlNumber == r.Set.ControlNumber {
+					js.Model = a
+				}
+			}
+		} else {
+			js.Model, err = typedModel(r.Set, r.Root)
+			if err != nil {
+				js.ModelError = err.Error()
+			}
+		}
+		if js.Model == nil && js.ModelError == "" {
+			js.ModelError = "no typed model for transaction set " + r.Set.ID
 		}
 		sets = append(sets, js)
 		return nil
@@ -320,4 +359,47 @@ func x12JSON(e *env, args []string) error {
 	enc := json.NewEncoder(e.stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(sets)
+}
+
+// typedModel parses one validated set into its typed model.
+func typedModel(ts *x12.TransactionSet, root *validate.Loop) (any, error) {
+	switch ts.ID {
+	case "837":
+		t, err := claim.Parse(root)
+		if err != nil {
+			return nil, err
+		}
+		t.Envelope = claim.EnvelopeOf(ts)
+		return t, nil
+	case "835":
+		rm, err := remit.Parse(root)
+		if err != nil {
+			return nil, err
+		}
+		rm.Envelope = remit.EnvelopeOf(ts)
+		return rm, nil
+	case "270":
+		return elig.Parse270(root)
+	case "271":
+		return elig.Parse271(root)
+	case "276", "277":
+		return status.Parse(root, ts.Version)
+	case "278":
+		return auth.Parse(root)
+	}
+	return nil, nil
+}
+
+// ackSets returns every 999 in the file, or nil when it cannot be read as
+// acknowledgments.
+func ackSets(data []byte) []ack.Ack999 {
+	ic, err := ack.Parse(bytes.NewReader(data))
+	if err != nil {
+		return []ack.Ack999{}
+	}
+	out := []ack.Ack999{}
+	for _, g := range ic.Groups {
+		out = append(out, g.Acks...)
+	}
+	return out
 }

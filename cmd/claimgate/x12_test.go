@@ -175,7 +175,7 @@ func TestX12Ack(t *testing.T) {
 
 func TestX12JSON(t *testing.T) {
 	p := writeTemp(t, "a.837", small837)
-	code, out, errs := runArgs(t, "x12", "json", p)
+	code, out, errs := runArgs(t, "x12", "json", "--tree", p)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -218,5 +218,70 @@ func TestX12Help(t *testing.T) {
 	}
 	if code, _, _ := runArgs(t, "x12", "fmt"); code != 2 {
 		t.Errorf("x12 fmt without a file: exit %d, want 2", code)
+	}
+}
+
+// TestX12JSONTypedModels reads one public sample of each transaction and
+// checks that its typed model comes out, with a value a biller would look
+// for.
+func TestX12JSONTypedModels(t *testing.T) {
+	tests := []struct {
+		file string
+		id   string
+		// path into the model, then the value expected there
+		path []any
+		want any
+	}{
+		{"835/lfh-secondary-payment.835", "835", []any{"Headers", 0, "Claims", 0, "ID"}, "L0004828311"},
+		{"837P/lfh-demo.example1.837", "837", []any{"Envelope", "Interchange", "Version"}, "00501"},
+		{"837I/lfh-institutional-claim.837i", "837", []any{"Version"}, nil},
+		{"270/lfh-subscriber-health-benefit-check.270", "270", nil, nil},
+		{"271/lfh-subscriber-health-benefit-check.271", "271", nil, nil},
+		{"276/lfh-claim-level-status.276", "276", nil, nil},
+		{"277/lfh-claim-level-status.277", "277", nil, nil},
+		{"277CA/ims-x12_277CA_rejected.txt", "277", nil, nil},
+		{"999/ims-x12_999_rejected.txt", "999", []any{"Sets", 0, "Status"}, "R"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			code, out, errs := runArgs(t, "x12", "json", testshared.Path(t, "testdata", "x12", tt.file))
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			var sets []map[string]any
+			if err := json.Unmarshal([]byte(out), &sets); err != nil {
+				t.Fatal(err)
+			}
+			if len(sets) == 0 {
+				t.Fatal("no sets")
+			}
+			s := sets[0]
+			if s["id"] != tt.id || s["model"] == nil || s["model_error"] != nil || s["root"] != nil {
+				t.Fatalf("set = id %v, model_error %v, has model %v, has root %v", s["id"], s["model_error"], s["model"] != nil, s["root"] != nil)
+			}
+			var v any = s["model"]
+			for _, step := range tt.path {
+				switch k := step.(type) {
+				case string:
+					m, ok := v.(map[string]any)
+					if !ok {
+						t.Fatalf("at %q: %T is not an object", k, v)
+					}
+					v = m[k]
+				case int:
+					a, ok := v.([]any)
+					if !ok || len(a) <= k {
+						t.Fatalf("at [%d]: not an array with that index: %v", k, v)
+					}
+					v = a[k]
+				}
+				if v == nil {
+					t.Fatalf("model has nothing at %v", tt.path)
+				}
+			}
+			if tt.want != nil && v != tt.want {
+				t.Errorf("model at %v = %v, want %v", tt.path, v, tt.want)
+			}
+		})
 	}
 }
