@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/claimgate/claimgate/x12"
+	"github.com/claimgate/claimgate/x12/internal/txntest"
 )
 
 // There is no public 278 sample: these tests build made-up requests and
@@ -49,7 +50,7 @@ func provider(role, last, npi string) Party {
 		Name:      Name{Entity: role, Type: "1", Last: last, First: "PAT", IDQualifier: "XX", ID: npi},
 		Refs:      []Ref{{Qualifier: "N5", Value: "PROVIDER77"}},
 		Address:   Address{Line1: "1 CLINIC WAY", City: "SPRINGFIELD", State: "IL", PostalCode: "62701"},
-		Contacts:  []Contact{{Function: "IC", Name: "FRONT DESK", Numbers: []Communication{{"TE", "2175550100"}}}},
+		Contacts:  []Contact{{Function: "IC", Name: "FRONT DESK", Numbers: []Communication{{Qualifier: "TE", Number: "2175550100"}}}},
 		Specialty: &Specialty{Code: "PE", IDQualifier: "PXC", ID: "207Q00000X"},
 	}
 }
@@ -58,14 +59,14 @@ func provider(role, last, npi string) Party {
 // for a dependent, setting every field a request carries.
 func request() *Transaction {
 	return &Transaction{
-		Envelope: testEnvelope("HI", Version), Version: Version, Purpose: PurposeRequest, Ref: "UMREQ0001",
+		Envelope: txntest.Envelope("HI", Version), Version: Version, Purpose: PurposeRequest, Ref: "UMREQ0001",
 		Created: day8("20261127").Add(8*time.Hour + 45*time.Minute), Type: "RU",
 		UMO: Party{Name: Name{Entity: "X3", Type: "2", Last: "ACME REVIEW", IDQualifier: "PI", ID: "99999"}},
 		Requester: Party{
 			Name:      Name{Entity: "1P", Type: "1", Last: "WELLER", First: "ANNA", Middle: "Q", Suffix: "MD", IDQualifier: "XX", ID: "1999999984"},
 			Refs:      []Ref{{Qualifier: "EI", Value: "123456789"}},
 			Address:   Address{Line1: "10 MAIN ST", Line2: "SUITE 200", City: "SPRINGFIELD", State: "IL", PostalCode: "62701", Country: "US", Subdivision: "SC"},
-			Contacts:  []Contact{{Function: "IC", Name: "UM DESK", Numbers: []Communication{{"TE", "2175550100"}, {"EX", "22"}, {"FX", "2175550101"}}}},
+			Contacts:  []Contact{{Function: "IC", Name: "UM DESK", Numbers: []Communication{{Qualifier: "TE", Number: "2175550100"}, {Qualifier: "EX", Number: "22"}, {Qualifier: "FX", Number: "2175550101"}}}},
 			Specialty: &Specialty{Code: "PE", IDQualifier: "PXC", ID: "207Q00000X"},
 		},
 		Subscriber: Member{
@@ -139,10 +140,10 @@ func request() *Transaction {
 // them.
 func response() *Transaction {
 	t := request()
-	t.Envelope = testEnvelope("HI", Version)
+	t.Envelope = txntest.Envelope("HI", Version)
 	t.Envelope.Control = "0002"
 	t.Purpose, t.Type = PurposeResponse, ""
-	t.UMO.Contacts = []Contact{{Function: "IC", Name: "UM LINE", Numbers: []Communication{{"TE", "8005550123"}}}}
+	t.UMO.Contacts = []Contact{{Function: "IC", Name: "UM LINE", Numbers: []Communication{{Qualifier: "TE", Number: "8005550123"}}}}
 	t.Requester.Address = Address{}
 	t.Requester.Contacts = nil
 	t.Requester.Rejects = []Reject{{Valid: "Y", Reason: "15", FollowUp: "C"}}
@@ -163,7 +164,7 @@ func response() *Transaction {
 	e.Providers[0].Rejects = []Reject{{Valid: "Y", Reason: "35", FollowUp: "C"}}
 	e.Providers[0].Address, e.Providers[1].Address = Address{}, Address{}
 	e.InfoContacts = []Party{{Name: Name{Entity: "2B", Type: "2", Last: "ACME UM"}, Address: Address{Line1: "PO BOX 1", City: "SPRINGFIELD", State: "IL", PostalCode: "62704"},
-		Contacts: []Contact{{Function: "IC", Numbers: []Communication{{"FX", "8005550124"}}}}}}
+		Contacts: []Contact{{Function: "IC", Numbers: []Communication{{Qualifier: "FX", Number: "8005550124"}}}}}}
 	e.Transport[0].Rejects = []Reject{{Valid: "Y", Reason: "15", FollowUp: "C"}}
 	sv := e.Services
 	sv[0].Traces = []Trace{{Type: "2", Number: "SVC-TRACE-1", Originator: "1999999984"}}
@@ -171,7 +172,7 @@ func response() *Transaction {
 	sv[0].Dates = append(sv[0].Dates, Date{Qualifier: "007", Format: "D8", From: day8("20261201")})
 	sv[0].Diagnoses = []Diagnosis{{Qualifier: "ABK", Code: "S72001A"}}
 	sv[0].Providers[0].Rejects = []Reject{{Valid: "Y", Reason: "35", FollowUp: "C"}}
-	sv[0].InfoContacts = []Party{{Name: Name{Entity: "2B", Type: "2", Last: "ACME UM"}, Contacts: []Contact{{Function: "IC", Numbers: []Communication{{"TE", "8005550125"}}}}}}
+	sv[0].InfoContacts = []Party{{Name: Name{Entity: "2B", Type: "2", Last: "ACME UM"}, Contacts: []Contact{{Function: "IC", Numbers: []Communication{{Qualifier: "TE", Number: "8005550125"}}}}}}
 	sv[1].Decision = &Decision{Action: NotCertified, Reason: "0U"}
 	sv[1].Rejects = []Reject{{Valid: "Y", Reason: "15", FollowUp: "C"}}
 	sv[2].Decision = &Decision{Action: Pended, Reason: "0P"}
@@ -185,7 +186,7 @@ func TestRoundTrip(t *testing.T) {
 	}{{"request", request()}, {"response", response()}} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := write(t, tc.tr)
-			noFindings(t, tc.name, out)
+			txntest.NoFindings(t, tc.name, out)
 			got := read(t, out)
 			if len(got) != 1 {
 				t.Fatalf("read %d sets, want 1", len(got))
@@ -193,7 +194,7 @@ func TestRoundTrip(t *testing.T) {
 			if diff := cmp.Diff(tc.tr, got[0]); diff != "" {
 				t.Errorf("model → write → parse differs (-model +parsed):\n%s", diff)
 			}
-			checkGolden(t, "synthetic-"+tc.name+".278", got)
+			txntest.CheckGolden(t, "synthetic-"+tc.name+".278", got)
 		})
 	}
 }
@@ -204,7 +205,7 @@ func TestSubscriberPatient(t *testing.T) {
 	r := request()
 	r.Dependent = nil
 	out := write(t, r)
-	noFindings(t, "subscriber patient", out)
+	txntest.NoFindings(t, "subscriber patient", out)
 	if diff := cmp.Diff(r, read(t, out)[0]); diff != "" {
 		t.Errorf("model → write → parse differs (-model +parsed):\n%s", diff)
 	}
@@ -217,14 +218,14 @@ func TestSubscriberPatient(t *testing.T) {
 // level: no patient event.
 func TestRejectedResponse(t *testing.T) {
 	r := &Transaction{
-		Envelope: testEnvelope("HI", Version), Version: Version, Purpose: PurposeResponse, Ref: "UMREQ0001", Created: day8("20261127"),
+		Envelope: txntest.Envelope("HI", Version), Version: Version, Purpose: PurposeResponse, Ref: "UMREQ0001", Created: day8("20261127"),
 		Rejects:    []Reject{{Valid: "N", Reason: "42", FollowUp: "R"}},
 		UMO:        Party{Name: Name{Entity: "X3", Type: "2", Last: "ACME REVIEW", IDQualifier: "PI", ID: "99999"}, Rejects: []Reject{{Valid: "N", Reason: "80", FollowUp: "R"}}},
 		Requester:  Party{Name: Name{Entity: "1P", Type: "2", Last: "EXAMPLE CLINIC", IDQualifier: "XX", ID: "1234567893"}},
 		Subscriber: Member{Party: Party{Name: Name{Entity: "IL", Type: "1", Last: "DOE", First: "JOHN", IDQualifier: "MI", ID: "W000000001"}}},
 	}
 	out := write(t, r)
-	noFindings(t, "rejected", out)
+	txntest.NoFindings(t, "rejected", out)
 	if diff := cmp.Diff(r, read(t, out)[0]); diff != "" {
 		t.Errorf("model → write → parse differs (-model +parsed):\n%s", diff)
 	}
@@ -340,34 +341,7 @@ func FuzzParse278(f *testing.F) {
 	}
 	f.Add(b.Bytes())
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ts, err := Read(bytes.NewReader(data))
-		if err != nil {
-			return
-		}
-		var out bytes.Buffer
-		xw := fuzzWriter(t, &out, "HI", Version)
-		for i, tr := range ts {
-			if err := tr.WriteSet(xw, "0001"); err != nil {
-				if errors.Is(err, x12.ErrDelimiterInValue) || errors.Is(err, ErrGuide) {
-					return // delimiters other than the default ones, or what the guide does not allow
-				}
-				t.Fatalf("WriteSet %d: %v", i, err)
-			}
-		}
-		endFuzzWriter(t, xw)
-		again, err := Read(&out)
-		if err != nil {
-			t.Fatalf("re-read: %v\n%s", err, out.String())
-		}
-		if len(again) != len(ts) {
-			t.Fatalf("re-read %d sets, want %d", len(again), len(ts))
-		}
-		for i := range ts {
-			ts[i].Envelope, again[i].Envelope = Envelope{}, Envelope{}
-			if diff := cmp.Diff(ts[i], again[i]); diff != "" {
-				t.Fatalf("set %d: parse(write(parse)) differs (-first +second):\n%s", i, diff)
-			}
-		}
+		txntest.RoundTrip(t, data, "HI", Version, Read, (*Transaction).WriteSet, func(x *Transaction) *Envelope { return &x.Envelope })
 	})
 }
 
@@ -377,14 +351,14 @@ func TestReply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.Envelope = testEnvelope("HI", Version)
+	r.Envelope = txntest.Envelope("HI", Version)
 	r.Event.Decision = &Decision{Action: CertifiedInTotal, Number: "AUTH-9"}
 	r.Event.Dates = append(r.Event.Dates, Date{Qualifier: "007", Format: "RD8", From: day8("20261201"), To: day8("20261205")})
 	for i := range r.Event.Services {
 		r.Event.Services[i].Decision = &Decision{Action: CertifiedInTotal, Number: "AUTH-9"}
 	}
 	out := write(t, r)
-	noFindings(t, "reply", out)
+	txntest.NoFindings(t, "reply", out)
 	got := read(t, out)[0]
 	if n, ok := got.Authorization(); !ok || n != "AUTH-9" {
 		t.Errorf("Authorization() = %q, %v; want AUTH-9, true", n, ok)
@@ -423,7 +397,7 @@ func TestKeptSegments(t *testing.T) {
 // the parent's, HL04 1 where children follow.
 func TestHierarchy(t *testing.T) {
 	var got []string
-	for _, s := range setSegments(t, write(t, request()), nil) {
+	for _, s := range txntest.SetSegments(t, write(t, request()), nil) {
 		if strings.HasPrefix(s, "HL*") {
 			got = append(got, s)
 		}

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/claimgate/claimgate/x12"
+	"github.com/claimgate/claimgate/x12/internal/txn"
 	"github.com/claimgate/claimgate/x12/validate"
 )
 
@@ -18,17 +19,13 @@ func Parse(tree *validate.Loop) (*Transaction, error) {
 		return nil, fmt.Errorf("auth: no transaction set")
 	}
 	p := &parser{}
-	h, rest := p.header(tree, "278")
-	t := &Transaction{Version: h.version, Purpose: h.purpose, Ref: h.ref, Created: h.created, Type: h.kd}
+	h, rest := p.Header(tree, "278")
+	t := &Transaction{Version: h.Version, Purpose: h.Purpose, Ref: h.Ref, Created: h.Created, Type: h.Type}
 	if tree.Spec == nil && len(tree.Segments) > 0 {
-		p.fail(tree.Segments[0], 3, 0, fmt.Sprintf("version %q, BHT02 %q: no implementation guide table; want %s with BHT02 13 or 11", h.version, h.purpose, Version))
+		p.Fail(tree.Segments[0], 3, 0, fmt.Sprintf("version %q, BHT02 %q: no implementation guide table; want %s with BHT02 13 or 11", h.Version, h.Purpose, Version))
 	}
-	if h.structure != "" && h.structure != "0007" {
-		p.fail(tree.Segment("BHT"), 1, 0, fmt.Sprintf("hierarchical structure %q: want 0007", h.structure))
-	}
-	for _, s := range rest {
-		t.Other = append(t.Other, p.other(s))
-	}
+	p.CheckStructure(tree, h.Structure, "0007")
+	t.Other = append(t.Other, p.Others(rest)...)
 	umo := false
 	for _, l := range tree.Loops {
 		if l.ID == "2000A" && !umo {
@@ -36,10 +33,10 @@ func Parse(tree *validate.Loop) (*Transaction, error) {
 			umo = true
 			continue
 		}
-		t.OtherLoops = append(t.OtherLoops, p.loop(l))
+		t.OtherLoops = append(t.OtherLoops, p.Loop(l))
 	}
-	if p.err != nil {
-		return nil, fmt.Errorf("auth: %w", p.err)
+	if p.Err != nil {
+		return nil, fmt.Errorf("auth: %w", p.Err)
 	}
 	return t, nil
 }
@@ -50,24 +47,21 @@ func Parse(tree *validate.Loop) (*Transaction, error) {
 // not errors here): to see the findings, use validate.Stream and call Parse
 // with each tree.
 func Read(r io.Reader) ([]*Transaction, error) {
-	var out []*Transaction
-	err := readSets(r, "auth", func(ts *x12.TransactionSet, tree *validate.Loop) error {
-		if ts.ID != "278" {
-			return fmt.Errorf("auth: segment %d: transaction set %s is not a 278", ts.Pos, ts.ID)
-		}
+	return txn.ReadAll(r, "auth", []string{"278"}, func(ts *x12.TransactionSet, tree *validate.Loop) (*Transaction, error) {
 		t, err := Parse(tree)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		t.Envelope = EnvelopeOf(ts)
 		if t.Version == "" {
 			t.Version = ts.Version // GS08
 		}
-		out = append(out, t)
-		return nil
+		return t, nil
 	})
-	return out, err
 }
+
+// parser reads the 278 loops.
+type parser struct{ txn.Parser }
 
 // only returns the first child loop with the given ID, or nil, and reports
 // any second one: the 278 has one of each level.
@@ -75,9 +69,9 @@ func (p *parser) only(l *validate.Loop, id string) *validate.Loop {
 	cs := l.Children(id)
 	if len(cs) > 1 {
 		if s := cs[1].Segment("HL"); s != nil {
-			p.fail(s, 0, 0, fmt.Sprintf("a second loop %s in loop %s: a 278 has one", id, l.ID))
+			p.Fail(s, 0, 0, fmt.Sprintf("a second loop %s in loop %s: a 278 has one", id, l.ID))
 		} else if len(cs[1].Segments) > 0 {
-			p.fail(cs[1].Segments[0], 0, 0, fmt.Sprintf("a second loop %s in loop %s: a 278 has one", id, l.ID))
+			p.Fail(cs[1].Segments[0], 0, 0, fmt.Sprintf("a second loop %s in loop %s: a 278 has one", id, l.ID))
 		}
 	}
 	if len(cs) == 0 {
@@ -96,38 +90,28 @@ next:
 				continue next
 			}
 		}
-		out = append(out, p.loop(c))
+		out = append(out, p.Loop(c))
 	}
 	return out
 }
 
-func (p *parser) hlCheck(l *validate.Loop, level string) {
-	if s := l.Segment("HL"); s != nil && str(s, 3) != level {
-		p.fail(s, 3, 0, fmt.Sprintf("hierarchical level %q: want %s in loop %s", str(s, 3), level, l.ID))
+// addLevelOther keeps segs, segments of HL loop id itself, in
+// t.LevelOther.
+func addLevelOther(t *Transaction, id string, segs []Segment) {
+	if len(segs) == 0 {
+		return
 	}
-}
-
-func (p *parser) addLevelOther(t *Transaction, id string, s *x12.Segment) {
 	if t.LevelOther == nil {
 		t.LevelOther = make(map[string][]Segment)
 	}
-	t.LevelOther[id] = append(t.LevelOther[id], p.other(s))
+	t.LevelOther[id] = append(t.LevelOther[id], segs...)
 }
 
 func (p *parser) umo(t *Transaction, l *validate.Loop) {
-	p.hlCheck(l, "20")
-	for _, s := range ordered(l) {
-		switch s.ID {
-		case "HL":
-			continue
-		case "AAA":
-			if r, ok := reject(s); ok {
-				t.Rejects = append(t.Rejects, r)
-				continue
-			}
-		}
-		p.addLevelOther(t, l.ID, s)
-	}
+	p.HLCheck(l, "20")
+	addLevelOther(t, l.ID, p.LevelOther(l, func(s *x12.Segment) bool {
+		return p.Part(txn.Parts{Rejects: &t.Rejects}, s)
+	}))
 	if c := p.only(l, "2010A"); c != nil {
 		p.party(&t.UMO, c, nil)
 	}
@@ -136,12 +120,8 @@ func (p *parser) umo(t *Transaction, l *validate.Loop) {
 	if b == nil {
 		return
 	}
-	p.hlCheck(b, "21")
-	for _, s := range ordered(b) {
-		if s.ID != "HL" {
-			p.addLevelOther(t, b.ID, s)
-		}
-	}
+	p.HLCheck(b, "21")
+	addLevelOther(t, b.ID, p.LevelOther(b, nil))
 	if c := p.only(b, "2010B"); c != nil {
 		p.party(&t.Requester, c, nil)
 	}
@@ -159,7 +139,7 @@ func (p *parser) umo(t *Transaction, l *validate.Loop) {
 		}
 		t.Dependent.OtherLoops = p.rest(d, "2010D", "2000E")
 		if e := c.Child("2000E"); e != nil {
-			p.fail(e.Segments[0], 0, 0, "patient event under the subscriber of a 278 that has a dependent")
+			p.Fail(e.Segments[0], 0, 0, "patient event under the subscriber of a 278 that has a dependent")
 		}
 	} else if e := p.only(c, "2000E"); e != nil {
 		t.Event = p.event(e, t.IsResponse())
@@ -167,86 +147,25 @@ func (p *parser) umo(t *Transaction, l *validate.Loop) {
 	t.Subscriber.OtherLoops = p.rest(c, "2010C", "2000D", "2000E")
 }
 
+// parts returns where the segments of pt's name loop that the shared
+// types hold go.
+func (pt *Party) parts() txn.Parts {
+	return txn.Parts{Refs: &pt.Refs, Address: &pt.Address, Contacts: &pt.Contacts, Rejects: &pt.Rejects,
+		Specialty: &pt.Specialty, Dates: &pt.Dates}
+}
+
 // party reads a name loop into pt. extra, when not nil, takes the segments
 // the caller types itself and reports whether it did.
 func (p *parser) party(pt *Party, l *validate.Loop, extra func(s *x12.Segment) bool) {
-	nm1 := 0
-	for _, s := range ordered(l) {
-		if s.ID == "NM1" {
-			// The loop's trigger: kept in Other, it would start a loop of
-			// its own when written back.
-			if nm1++; nm1 > 1 {
-				p.fail(s, 0, 0, fmt.Sprintf("a second NM1 in loop %s", l.ID))
-				return
-			}
-			n, ok := p.name(s)
-			if !ok {
-				p.fail(s, 0, 0, "NM1 has elements after NM110, or composites or repeats")
-				return
-			}
-			pt.Name = n
-			continue
-		}
-		if extra != nil && extra(s) {
-			continue
-		}
-		if !p.partySegment(pt, s) {
-			pt.Other = append(pt.Other, p.other(s))
-		}
-	}
+	p.NameLoop(l, &pt.Name, pt.parts(), &pt.Other, extra)
 	for _, c := range l.Loops {
-		p.fail(c.Segments[0], 0, 0, fmt.Sprintf("loop %s inside name loop %s", c.ID, l.ID))
+		p.Fail(c.Segments[0], 0, 0, fmt.Sprintf("loop %s inside name loop %s", c.ID, l.ID))
 	}
-}
-
-func (p *parser) partySegment(pt *Party, s *x12.Segment) bool {
-	switch s.ID {
-	case "REF":
-		r, ok := ref(s)
-		if ok {
-			pt.Refs = append(pt.Refs, r)
-		}
-		return ok
-	case "N3", "N4":
-		return address(&pt.Address, s)
-	case "PER":
-		c, ok := contact(s)
-		if ok {
-			pt.Contacts = append(pt.Contacts, c)
-		}
-		return ok
-	case "AAA":
-		r, ok := reject(s)
-		if ok {
-			pt.Rejects = append(pt.Rejects, r)
-		}
-		return ok
-	case "PRV":
-		if pt.Specialty != nil {
-			return false
-		}
-		sp, ok := specialty(s)
-		if ok {
-			pt.Specialty = &sp
-		}
-		return ok
-	case "DTP":
-		d, ok := p.dtp(s)
-		if ok {
-			pt.Dates = append(pt.Dates, d)
-		}
-		return ok
-	}
-	return false
 }
 
 func (p *parser) member(m *Member, l *validate.Loop, level, nameLoop string) {
-	p.hlCheck(l, level)
-	for _, s := range ordered(l) {
-		if s.ID != "HL" {
-			m.LevelOther = append(m.LevelOther, p.other(s))
-		}
-	}
+	p.HLCheck(l, level)
+	m.LevelOther = append(m.LevelOther, p.LevelOther(l, nil)...)
 	c := p.only(l, nameLoop)
 	if c == nil {
 		return
@@ -254,26 +173,17 @@ func (p *parser) member(m *Member, l *validate.Loop, level, nameLoop string) {
 	p.party(&m.Party, c, func(s *x12.Segment) bool {
 		switch s.ID {
 		case "DMG":
-			if !m.BirthDate.IsZero() || m.Sex != "" || !fits(s, 3) || !simple(s, 3) {
-				return false
-			}
-			f, dob := str(s, 1), val(s, 2)
-			if (f == "D8") != (len(dob) > 0) || (f == "" && blank(s, 3)) {
-				return false
-			}
-			m.BirthDate = p.date(s, 2, 0, dob)
-			m.Sex = str(s, 3)
-			return true
+			return p.Demographics(s, &m.BirthDate, &m.Sex)
 		case "INS":
-			if m.Insured != nil || !fits(s, 17) || !simple(s, 17) {
+			if m.Insured != nil || !txn.Fits(s, 17) || !txn.Simple(s, 17) {
 				return false
 			}
 			for i := 3; i <= 16; i++ {
-				if !blank(s, i) {
+				if !txn.Blank(s, i) {
 					return false
 				}
 			}
-			m.Insured = &Insured{Subscriber: str(s, 1), Relationship: str(s, 2), BirthSequence: str(s, 17)}
+			m.Insured = &Insured{Subscriber: txn.Str(s, 1), Relationship: txn.Str(s, 2), BirthSequence: txn.Str(s, 17)}
 			return true
 		}
 		return false
@@ -285,18 +195,6 @@ func (p *parser) member(m *Member, l *validate.Loop, level, nameLoop string) {
 func (p *parser) common(s *x12.Segment, traces *[]Trace, rejects *[]Reject, um *Review, umSeen *bool,
 	dec **Decision, refs *[]Ref, dates *[]Date, diags *[]Diagnosis, del **Delivery, att *[]Attachment, msg *string) bool {
 	switch s.ID {
-	case "TRN":
-		t, ok := trace(s)
-		if ok {
-			*traces = append(*traces, t)
-		}
-		return ok
-	case "AAA":
-		r, ok := reject(s)
-		if ok {
-			*rejects = append(*rejects, r)
-		}
-		return ok
 	case "UM":
 		if *umSeen {
 			return false
@@ -307,23 +205,11 @@ func (p *parser) common(s *x12.Segment, traces *[]Trace, rejects *[]Reject, um *
 		}
 		return ok
 	case "HCR":
-		if *dec != nil || !fits(s, 4) || !simple(s, 4) {
+		if *dec != nil || !txn.Fits(s, 4) || !txn.Simple(s, 4) {
 			return false
 		}
-		*dec = &Decision{Action: str(s, 1), Number: str(s, 2), Reason: str(s, 3), SecondOpinion: str(s, 4)}
+		*dec = &Decision{Action: txn.Str(s, 1), Number: txn.Str(s, 2), Reason: txn.Str(s, 3), SecondOpinion: txn.Str(s, 4)}
 		return true
-	case "REF":
-		r, ok := ref(s)
-		if ok {
-			*refs = append(*refs, r)
-		}
-		return ok
-	case "DTP":
-		d, ok := p.dtp(s)
-		if ok {
-			*dates = append(*dates, d)
-		}
-		return ok
 	case "HI":
 		if len(*diags) > 0 {
 			return false
@@ -332,38 +218,38 @@ func (p *parser) common(s *x12.Segment, traces *[]Trace, rejects *[]Reject, um *
 		*diags = d
 		return ok
 	case "HSD":
-		if *del != nil || !fits(s, 8) || !simple(s, 8) {
+		if *del != nil || !txn.Fits(s, 8) || !txn.Simple(s, 8) {
 			return false
 		}
-		*del = &Delivery{QuantityQualifier: str(s, 1), Quantity: p.optDecimal(s, 2, 4), UnitBasis: str(s, 3),
-			SampleSize: p.optDecimal(s, 4, 4), Period: str(s, 5), PeriodCount: p.optDecimal(s, 6, 4),
-			Frequency: str(s, 7), Pattern: str(s, 8)}
+		*del = &Delivery{QuantityQualifier: txn.Str(s, 1), Quantity: p.OptDecimal(s, 2, 4), UnitBasis: txn.Str(s, 3),
+			SampleSize: p.OptDecimal(s, 4, 4), Period: txn.Str(s, 5), PeriodCount: p.OptDecimal(s, 6, 4),
+			Frequency: txn.Str(s, 7), Pattern: txn.Str(s, 8)}
 		return true
 	case "PWK":
-		if !fits(s, 7) || !simple(s, 7) || !blank(s, 3) || !blank(s, 4) {
+		if !txn.Fits(s, 7) || !txn.Simple(s, 7) || !txn.Blank(s, 3) || !txn.Blank(s, 4) {
 			return false
 		}
-		*att = append(*att, Attachment{ReportType: str(s, 1), Transmission: str(s, 2), IDQualifier: str(s, 5),
-			ControlNumber: str(s, 6), Description: str(s, 7)})
+		*att = append(*att, Attachment{ReportType: txn.Str(s, 1), Transmission: txn.Str(s, 2), IDQualifier: txn.Str(s, 5),
+			ControlNumber: txn.Str(s, 6), Description: txn.Str(s, 7)})
 		return true
 	case "MSG":
-		if *msg != "" || !fits(s, 1) || !simple(s, 1) || blank(s, 1) {
+		if *msg != "" || !txn.Fits(s, 1) || !txn.Simple(s, 1) || txn.Blank(s, 1) {
 			return false
 		}
-		*msg = str(s, 1)
+		*msg = txn.Str(s, 1)
 		return true
 	}
-	return false
+	return p.Part(txn.Parts{Traces: traces, Rejects: rejects, Refs: refs, Dates: dates}, s)
 }
 
 func review(s *x12.Segment) (Review, bool) {
-	if !fits(s, 8) || !simple(s, 3) || s.Repetitions(4) > 1 || s.Components(4) > 2 || s.Repetitions(5) > 1 ||
-		s.Components(5) > 5 || !simpleFrom(s, 6, 8) || !blank(s, 7) {
+	if !txn.Fits(s, 8) || !txn.Simple(s, 3) || s.Repetitions(4) > 1 || s.Components(4) > 2 || s.Repetitions(5) > 1 ||
+		s.Components(5) > 5 || !txn.SimpleFrom(s, 6, 8) || !txn.Blank(s, 7) {
 		return Review{}, false
 	}
-	r := Review{Category: str(s, 1), CertificationType: str(s, 2), ServiceType: str(s, 3),
-		FacilityType: comp(s, 4, 1), FacilityQualifier: comp(s, 4, 2),
-		AccidentState: comp(s, 5, 4), AccidentCountry: comp(s, 5, 5), LevelOfService: str(s, 6), Prognosis: str(s, 8)}
+	r := Review{Category: txn.Str(s, 1), CertificationType: txn.Str(s, 2), ServiceType: txn.Str(s, 3),
+		FacilityType: txn.Comp(s, 4, 1), FacilityQualifier: txn.Comp(s, 4, 2),
+		AccidentState: txn.Comp(s, 5, 4), AccidentCountry: txn.Comp(s, 5, 5), LevelOfService: txn.Str(s, 6), Prognosis: txn.Str(s, 8)}
 	n := 0
 	for j := 1; j <= 3; j++ {
 		if len(s.Component(5, j)) > 0 {
@@ -371,7 +257,7 @@ func review(s *x12.Segment) (Review, bool) {
 		}
 	}
 	for j := 1; j <= n; j++ {
-		r.RelatedCauses = append(r.RelatedCauses, comp(s, 5, j))
+		r.RelatedCauses = append(r.RelatedCauses, txn.Comp(s, 5, j))
 	}
 	return r, true
 }
@@ -379,12 +265,12 @@ func review(s *x12.Segment) (Review, bool) {
 // diagnoses reads an HI segment of 278 diagnoses (qualifier, code, D8,
 // date); it reports false when the segment holds what Diagnosis cannot.
 func (p *parser) diagnoses(s *x12.Segment) ([]Diagnosis, bool) {
-	if !fits(s, 12) {
+	if !txn.Fits(s, 12) {
 		return nil, false
 	}
 	var out []Diagnosis
 	for i := 1; i <= s.Len(); i++ {
-		if blank(s, i) {
+		if txn.Blank(s, i) {
 			if i < s.Len() {
 				return nil, false
 			}
@@ -393,20 +279,20 @@ func (p *parser) diagnoses(s *x12.Segment) ([]Diagnosis, bool) {
 		if s.Repetitions(i) > 1 || s.Components(i) > 4 {
 			return nil, false
 		}
-		f, v := comp(s, i, 3), s.Component(i, 4)
+		f, v := txn.Comp(s, i, 3), s.Component(i, 4)
 		if (f == "D8") != (len(v) > 0) {
 			return nil, false
 		}
-		out = append(out, Diagnosis{Qualifier: comp(s, i, 1), Code: comp(s, i, 2), Date: p.date(s, i, 4, v)})
+		out = append(out, Diagnosis{Qualifier: txn.Comp(s, i, 1), Code: txn.Comp(s, i, 2), Date: p.Date(s, i, 4, v)})
 	}
 	return out, len(out) > 0
 }
 
 func (p *parser) event(l *validate.Loop, response bool) *Event {
 	e := &Event{}
-	p.hlCheck(l, "EV")
+	p.HLCheck(l, "EV")
 	umSeen := false
-	for _, s := range ordered(l) {
+	for _, s := range txn.Ordered(l) {
 		if s.ID == "HL" {
 			continue
 		}
@@ -416,27 +302,27 @@ func (p *parser) event(l *validate.Loop, response bool) *Event {
 		}
 		switch s.ID {
 		case "CRC":
-			if fits(s, 7) && simple(s, 7) {
-				c := Certification{Category: str(s, 1), Indicator: str(s, 2)}
+			if txn.Fits(s, 7) && txn.Simple(s, 7) {
+				c := Certification{Category: txn.Str(s, 1), Indicator: txn.Str(s, 2)}
 				n := 0
 				for i := 3; i <= 7; i++ {
-					if !blank(s, i) {
+					if !txn.Blank(s, i) {
 						n = i
 					}
 				}
 				for i := 3; i <= n; i++ {
-					c.Conditions = append(c.Conditions, str(s, i))
+					c.Conditions = append(c.Conditions, txn.Str(s, i))
 				}
 				e.Certifications = append(e.Certifications, c)
 				continue
 			}
 		case "CL1":
-			if e.Admission == nil && fits(s, 4) && simple(s, 4) {
-				e.Admission = &Admission{Type: str(s, 1), Source: str(s, 2), PatientStatus: str(s, 3), NursingHomeStatus: str(s, 4)}
+			if e.Admission == nil && txn.Fits(s, 4) && txn.Simple(s, 4) {
+				e.Admission = &Admission{Type: txn.Str(s, 1), Source: txn.Str(s, 2), PatientStatus: txn.Str(s, 3), NursingHomeStatus: txn.Str(s, 4)}
 				continue
 			}
 		}
-		e.Other = append(e.Other, p.other(s))
+		e.Other = append(e.Other, p.Other(s))
 	}
 	transport, other := "2010EB", "2010EC"
 	if response {
@@ -461,7 +347,7 @@ func (p *parser) event(l *validate.Loop, response bool) *Event {
 		case "2000F":
 			e.Services = append(e.Services, p.service(c, response))
 		default:
-			e.OtherLoops = append(e.OtherLoops, p.loop(c))
+			e.OtherLoops = append(e.OtherLoops, p.Loop(c))
 		}
 	}
 	return e
@@ -469,9 +355,9 @@ func (p *parser) event(l *validate.Loop, response bool) *Event {
 
 func (p *parser) service(l *validate.Loop, response bool) Service {
 	var sv Service
-	p.hlCheck(l, "SS")
+	p.HLCheck(l, "SS")
 	umSeen := false
-	for _, s := range ordered(l) {
+	for _, s := range txn.Ordered(l) {
 		if s.ID == "HL" {
 			continue
 		}
@@ -481,35 +367,35 @@ func (p *parser) service(l *validate.Loop, response bool) Service {
 		}
 		switch s.ID {
 		case "SV1":
-			if sv.Professional == nil && fits(s, 7) && s.Repetitions(1) <= 1 && s.Components(1) <= 7 && simpleFrom(s, 2, 6) &&
-				blank(s, 5) && blank(s, 6) && s.Repetitions(7) <= 1 {
-				pr := &Professional{Charge: p.optAmount(s, 2), UnitBasis: str(s, 3), Units: p.optDecimal(s, 4, 4),
-					DiagnosisPointers: pointers(s, 7)}
-				if c := procedure(s, 1); c != nil {
+			if sv.Professional == nil && txn.Fits(s, 7) && s.Repetitions(1) <= 1 && s.Components(1) <= 7 && txn.SimpleFrom(s, 2, 6) &&
+				txn.Blank(s, 5) && txn.Blank(s, 6) && s.Repetitions(7) <= 1 {
+				pr := &Professional{Charge: p.OptAmount(s, 2), UnitBasis: txn.Str(s, 3), Units: p.OptDecimal(s, 4, 4),
+					DiagnosisPointers: txn.Pointers(s, 7)}
+				if c := txn.ProcedureOf(s, 1); c != nil {
 					pr.Procedure = *c
 				}
 				sv.Professional = pr
 				continue
 			}
 		case "SV2":
-			if sv.Institutional == nil && fits(s, 6) && simple(s, 1) && s.Repetitions(2) <= 1 && s.Components(2) <= 7 && simpleFrom(s, 3, 6) {
-				sv.Institutional = &Institutional{RevenueCode: str(s, 1), Procedure: procedure(s, 2), Charge: p.optAmount(s, 3),
-					UnitBasis: str(s, 4), Units: p.optDecimal(s, 5, 4), Rate: p.optAmount(s, 6)}
+			if sv.Institutional == nil && txn.Fits(s, 6) && txn.Simple(s, 1) && s.Repetitions(2) <= 1 && s.Components(2) <= 7 && txn.SimpleFrom(s, 3, 6) {
+				sv.Institutional = &Institutional{RevenueCode: txn.Str(s, 1), Procedure: txn.ProcedureOf(s, 2), Charge: p.OptAmount(s, 3),
+					UnitBasis: txn.Str(s, 4), Units: p.OptDecimal(s, 5, 4), Rate: p.OptAmount(s, 6)}
 				continue
 			}
 		case "SV3":
-			if sv.Dental == nil && fits(s, 6) && s.Repetitions(1) <= 1 && s.Components(1) <= 7 && simpleFrom(s, 2, 3) &&
-				s.Repetitions(4) <= 1 && simpleFrom(s, 5, 6) {
-				d := &Dental{Charge: p.optAmount(s, 2), FacilityType: str(s, 3), Cavity: pointers(s, 4), Prosthesis: str(s, 5),
-					Units: p.optDecimal(s, 6, 4)}
-				if c := procedure(s, 1); c != nil {
+			if sv.Dental == nil && txn.Fits(s, 6) && s.Repetitions(1) <= 1 && s.Components(1) <= 7 && txn.SimpleFrom(s, 2, 3) &&
+				s.Repetitions(4) <= 1 && txn.SimpleFrom(s, 5, 6) {
+				d := &Dental{Charge: p.OptAmount(s, 2), FacilityType: txn.Str(s, 3), Cavity: txn.Pointers(s, 4), Prosthesis: txn.Str(s, 5),
+					Units: p.OptDecimal(s, 6, 4)}
+				if c := txn.ProcedureOf(s, 1); c != nil {
 					d.Procedure = *c
 				}
 				sv.Dental = d
 				continue
 			}
 		}
-		sv.Other = append(sv.Other, p.other(s))
+		sv.Other = append(sv.Other, p.Other(s))
 	}
 	prov := "2010F"
 	if response {
@@ -525,21 +411,8 @@ func (p *parser) service(l *validate.Loop, response bool) Service {
 			p.party(&pt, c, nil)
 			sv.InfoContacts = append(sv.InfoContacts, pt)
 		default:
-			sv.OtherLoops = append(sv.OtherLoops, p.loop(c))
+			sv.OtherLoops = append(sv.OtherLoops, p.Loop(c))
 		}
 	}
 	return sv
-}
-
-// pointers returns the components of element i.
-func pointers(s *x12.Segment, i int) []string {
-	var out []string
-	n := s.Components(i)
-	for n > 0 && len(s.Component(i, n)) == 0 {
-		n-- // trailing empty components are not written back
-	}
-	for j := 1; j <= n; j++ {
-		out = append(out, comp(s, i, j))
-	}
-	return out
 }

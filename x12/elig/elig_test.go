@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/claimgate/claimgate/x12"
+	"github.com/claimgate/claimgate/x12/internal/txntest"
 )
 
 var samples270 = []string{
@@ -83,9 +84,9 @@ func write270(t *testing.T, ts []*Inquiry) []byte {
 func TestSamples271(t *testing.T) {
 	for _, name := range samples271 {
 		t.Run(name, func(t *testing.T) {
-			data := rawSample(t, "271", name)
+			data := txntest.RawSample(t, "271", name)
 			ts := read271(t, data)
-			want := checkGolden(t, name, ts)
+			want := txntest.CheckGolden(t, name, ts)
 			var back []*Response
 			if err := json.Unmarshal(want, &back); err != nil {
 				t.Fatalf("unmarshal golden: %v", err)
@@ -94,7 +95,7 @@ func TestSamples271(t *testing.T) {
 				t.Errorf("golden JSON does not read back (-parsed +json):\n%s", diff)
 			}
 			out := write271(t, ts)
-			compareSegments(t, name, setSegments(t, data, numeric), setSegments(t, out, numeric))
+			txntest.CompareSegments(t, name, txntest.SetSegments(t, data, numeric), txntest.SetSegments(t, out, numeric))
 			again := read271(t, out)
 			if diff := cmp.Diff(ts, again); diff != "" {
 				t.Errorf("parse(write(parse(f))) differs (-first +second):\n%s", diff)
@@ -103,10 +104,10 @@ func TestSamples271(t *testing.T) {
 			// but for SE01 and SE02, which are written afresh (one sample
 			// counts 22 segments of 18, another's SE02 4323 is not its
 			// ST02 4321).
-			wantF := slices.DeleteFunc(findings(t, data), func(f string) bool {
+			wantF := slices.DeleteFunc(txntest.Findings(t, data), func(f string) bool {
 				return strings.Contains(f, "segment count") || strings.Contains(f, `"4323"`) || strings.Contains(f, " 4323")
 			})
-			if diff := cmp.Diff(wantF, findings(t, out), cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(wantF, txntest.Findings(t, out), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("findings differ (-sample +written):\n%s", diff)
 			}
 		})
@@ -123,7 +124,7 @@ var refused = map[string]string{
 func TestSamples270(t *testing.T) {
 	for _, name := range samples270 {
 		t.Run(name, func(t *testing.T) {
-			data := rawSample(t, "270", name)
+			data := txntest.RawSample(t, "270", name)
 			if want, ok := refused[name]; ok {
 				_, err := Read270(bytes.NewReader(data))
 				if err == nil || err.Error() != want {
@@ -132,10 +133,10 @@ func TestSamples270(t *testing.T) {
 				return
 			}
 			ts := read270(t, data)
-			checkGolden(t, name, ts)
+			txntest.CheckGolden(t, name, ts)
 			out := write270(t, ts)
-			compareSegments(t, name, setSegments(t, data, numeric), setSegments(t, out, numeric))
-			if diff := cmp.Diff(findings(t, data), findings(t, out)); diff != "" {
+			txntest.CompareSegments(t, name, txntest.SetSegments(t, data, numeric), txntest.SetSegments(t, out, numeric))
+			if diff := cmp.Diff(txntest.Findings(t, data), txntest.Findings(t, out)); diff != "" {
 				t.Errorf("findings differ (-sample +written):\n%s", diff)
 			}
 			if diff := cmp.Diff(ts, read270(t, out)); diff != "" {
@@ -160,18 +161,18 @@ func synthetic271() *Response {
 	pcp := Party{
 		Name:      Name{Entity: "P3", Type: "1", Last: "WELLER", First: "ANNA", Middle: "Q", Suffix: "JR", IDQualifier: "XX", ID: "1999999984", Relationship: "72"},
 		Address:   Address{Line1: "1 CLINIC WAY", Line2: "SUITE 2", City: "SPRINGFIELD", State: "IL", PostalCode: "627010001"},
-		Contacts:  []Contact{{Function: "IC", Name: "FRONT DESK", Numbers: []Communication{{"TE", "2175550100"}, {"FX", "2175550101"}}}},
+		Contacts:  []Contact{{Function: "IC", Name: "FRONT DESK", Numbers: []Communication{{Qualifier: "TE", Number: "2175550100"}, {Qualifier: "FX", Number: "2175550101"}}}},
 		Specialty: &Specialty{Code: "PE", IDQualifier: "PXC", ID: "207Q00000X"},
 	}
 	return &Response{
 		Header: Header{
-			Envelope: testEnvelope("HB", Version), Version: Version, Purpose: "11", Ref: "REQ0001",
+			Envelope: txntest.Envelope("HB", Version), Version: Version, Purpose: "11", Ref: "REQ0001",
 			Created: day8("20261127").Add(9*time.Hour + 30*time.Minute + 15*time.Second),
 		},
 		Sources: []Source{{
 			Party: Party{
 				Name:     Name{Entity: "PR", Type: "2", Last: "ACME HEALTH PLAN", IDQualifier: "PI", ID: "99999"},
-				Contacts: []Contact{{Function: "IC", Name: "PROVIDER SERVICES", Numbers: []Communication{{"UR", "WWW.EXAMPLE.COM"}}}},
+				Contacts: []Contact{{Function: "IC", Name: "PROVIDER SERVICES", Numbers: []Communication{{Qualifier: "UR", Number: "WWW.EXAMPLE.COM"}}}},
 			},
 			Receivers: []Receiver{{
 				Party: Party{
@@ -222,7 +223,7 @@ func synthetic271() *Response {
 // rejected271 is a made-up 271 with rejections at the levels that carry
 // them: 2000A, 2100A, 2100B and 2100C.
 func rejected271() *Response {
-	r := &Response{Header: Header{Envelope: testEnvelope("HB", Version), Version: Version, Purpose: "11", Ref: "REQ0002", Created: day8("20261127")}}
+	r := &Response{Header: Header{Envelope: txntest.Envelope("HB", Version), Version: Version, Purpose: "11", Ref: "REQ0002", Created: day8("20261127")}}
 	r.Envelope.Control = "0002"
 	r.Sources = []Source{
 		{Rejects: []Reject{{Valid: "Y", Reason: "42", FollowUp: "R"}}, Party: Party{Name: Name{Entity: "PR", Type: "2", Last: "ACME HEALTH PLAN", IDQualifier: "PI", ID: "99999"}}},
@@ -248,7 +249,7 @@ func rejected271() *Response {
 // synthetic270 is a made-up 270 that sets every field of the model.
 func synthetic270() *Inquiry {
 	return &Inquiry{
-		Header: Header{Envelope: testEnvelope("HS", Version), Version: Version, Purpose: "13", Ref: "REQ0001",
+		Header: Header{Envelope: txntest.Envelope("HS", Version), Version: Version, Purpose: "13", Ref: "REQ0001",
 			Created: day8("20261127").Add(9 * time.Hour), Type: "RT"},
 		Sources: []Source{{
 			Party: Party{Name: Name{Entity: "PR", Type: "2", Last: "ACME HEALTH PLAN", IDQualifier: "PI", ID: "99999"}},
@@ -268,7 +269,7 @@ func synthetic270() *Inquiry {
 					},
 					BirthDate: day8("19700101"), Sex: "M",
 					Insured:   &Insured{Subscriber: "Y", Relationship: "18", BirthSequence: "1"},
-					Diagnoses: []Code{{"ABK", "J449"}, {"ABF", "E119"}},
+					Diagnoses: []Code{{Qualifier: "ABK", Code: "J449"}, {Qualifier: "ABF", Code: "E119"}},
 					Dates:     []Date{{Qualifier: "291", Format: "D8", From: day8("20261127")}},
 					Inquiries: []ServiceInquiry{
 						{ServiceTypes: []string{"30", "98", "33"}},
@@ -296,7 +297,7 @@ func TestSynthetic271(t *testing.T) {
 	}{{"full", synthetic271()}, {"rejected", rejected271()}} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := write271(t, []*Response{tc.r})
-			noFindings(t, tc.name, out)
+			txntest.NoFindings(t, tc.name, out)
 			got := read271(t, out)
 			if len(got) != 1 {
 				t.Fatalf("read %d sets, want 1", len(got))
@@ -311,7 +312,7 @@ func TestSynthetic271(t *testing.T) {
 func TestSynthetic270(t *testing.T) {
 	q := synthetic270()
 	out := write270(t, []*Inquiry{q})
-	noFindings(t, "270", out)
+	txntest.NoFindings(t, "270", out)
 	got := read270(t, out)
 	if len(got) != 1 {
 		t.Fatalf("read %d sets, want 1", len(got))
@@ -369,7 +370,7 @@ SE*15*0042~`
 }
 
 func TestParseErrors(t *testing.T) {
-	base := string(rawSample(t, "271", "lfh-dependent-health-benefit-check.271"))
+	base := string(txntest.RawSample(t, "271", "lfh-dependent-health-benefit-check.271"))
 	for _, tc := range []struct {
 		name, old, new, err string
 	}{
@@ -501,7 +502,7 @@ func TestBenefitHelpers(t *testing.T) {
 
 func FuzzParse271(f *testing.F) {
 	for _, name := range samples271 {
-		f.Add(rawSample(f, "271", name))
+		f.Add(txntest.RawSample(f, "271", name))
 	}
 	var b bytes.Buffer
 	if err := Write271(&b, synthetic271(), rejected271()); err != nil {
@@ -509,40 +510,13 @@ func FuzzParse271(f *testing.F) {
 	}
 	f.Add(b.Bytes())
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ts, err := Read271(bytes.NewReader(data))
-		if err != nil {
-			return
-		}
-		var out bytes.Buffer
-		xw := fuzzWriter(t, &out, "HB", Version)
-		for i, r := range ts {
-			if err := r.WriteSet(xw, "0001"); err != nil {
-				if errors.Is(err, x12.ErrDelimiterInValue) || errors.Is(err, ErrGuide) {
-					return // delimiters other than the default ones, or what the guide does not allow
-				}
-				t.Fatalf("WriteSet %d: %v", i, err)
-			}
-		}
-		endFuzzWriter(t, xw)
-		again, err := Read271(&out)
-		if err != nil {
-			t.Fatalf("re-read: %v\n%s", err, out.String())
-		}
-		if len(again) != len(ts) {
-			t.Fatalf("re-read %d sets, want %d", len(again), len(ts))
-		}
-		for i := range ts {
-			ts[i].Envelope, again[i].Envelope = Envelope{}, Envelope{}
-			if diff := cmp.Diff(ts[i], again[i]); diff != "" {
-				t.Fatalf("set %d: parse(write(parse)) differs (-first +second):\n%s", i, diff)
-			}
-		}
+		txntest.RoundTrip(t, data, "HB", Version, Read271, (*Response).WriteSet, func(x *Response) *Envelope { return &x.Envelope })
 	})
 }
 
 func FuzzParse270(f *testing.F) {
 	for _, name := range samples270 {
-		f.Add(rawSample(f, "270", name))
+		f.Add(txntest.RawSample(f, "270", name))
 	}
 	var b bytes.Buffer
 	if err := Write270(&b, synthetic270()); err != nil {
@@ -550,44 +524,20 @@ func FuzzParse270(f *testing.F) {
 	}
 	f.Add(b.Bytes())
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ts, err := Read270(bytes.NewReader(data))
-		if err != nil {
-			return
-		}
-		var out bytes.Buffer
-		xw := fuzzWriter(t, &out, "HS", Version)
-		for i, r := range ts {
-			if err := r.WriteSet(xw, "0001"); err != nil {
-				if errors.Is(err, x12.ErrDelimiterInValue) || errors.Is(err, ErrGuide) {
-					return
-				}
-				t.Fatalf("WriteSet %d: %v", i, err)
-			}
-		}
-		endFuzzWriter(t, xw)
-		again, err := Read270(&out)
-		if err != nil {
-			t.Fatalf("re-read: %v\n%s", err, out.String())
-		}
-		for i := range ts {
-			ts[i].Envelope, again[i].Envelope = Envelope{}, Envelope{}
-			if diff := cmp.Diff(ts[i], again[i]); diff != "" {
-				t.Fatalf("set %d: parse(write(parse)) differs (-first +second):\n%s", i, diff)
-			}
-		}
+		txntest.RoundTrip(t, data, "HS", Version, Read270, (*Inquiry).WriteSet, func(x *Inquiry) *Envelope { return &x.Envelope })
 	})
 }
 
 func TestReply(t *testing.T) {
 	q := synthetic270()
 	r := q.Reply(day8("20261127").Add(9*time.Hour + 1*time.Minute))
-	r.Envelope = testEnvelope("HB", Version)
+	r.Envelope = txntest.Envelope("HB", Version)
 	sub := &r.Sources[0].Receivers[0].Subscribers[0]
 	sub.Benefits = []Benefit{{Info: ActiveCoverage, CoverageLevel: "IND", ServiceTypes: []string{"30"}}}
 	dep := &sub.Dependents[0]
 	dep.Rejects = []Reject{{Valid: "Y", Reason: "67", FollowUp: "C"}}
 	out := write271(t, []*Response{r})
-	noFindings(t, "reply", out)
+	txntest.NoFindings(t, "reply", out)
 	got := read271(t, out)[0]
 	if got.Purpose != "11" || got.Ref != q.Ref {
 		t.Errorf("BHT02, BHT03 = %q, %q; want 11, %q", got.Purpose, got.Ref, q.Ref)

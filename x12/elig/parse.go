@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/claimgate/claimgate/x12"
+	"github.com/claimgate/claimgate/x12/internal/txn"
 	"github.com/claimgate/claimgate/x12/validate"
 )
 
@@ -37,23 +38,14 @@ func Parse271(tree *validate.Loop) (*Response, error) {
 // not errors here): to see the findings, use validate.Stream and call Parse270
 // with each tree.
 func Read270(r io.Reader) ([]*Inquiry, error) {
-	var out []*Inquiry
-	err := readSets(r, "elig", func(ts *x12.TransactionSet, tree *validate.Loop) error {
-		if ts.ID != "270" {
-			return fmt.Errorf("elig: segment %d: transaction set %s is not a 270", ts.Pos, ts.ID)
-		}
+	return txn.ReadAll(r, "elig", []string{"270"}, func(ts *x12.TransactionSet, tree *validate.Loop) (*Inquiry, error) {
 		t, err := Parse270(tree)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		t.Envelope = EnvelopeOf(ts)
-		if t.Version == "" {
-			t.Version = ts.Version // GS08
-		}
-		out = append(out, t)
-		return nil
+		t.fromSet(ts)
+		return t, nil
 	})
-	return out, err
 }
 
 // Read271 reads every transaction set of r, which must be 271s, with their
@@ -62,84 +54,62 @@ func Read270(r io.Reader) ([]*Inquiry, error) {
 // not errors here): to see the findings, use validate.Stream and call Parse271
 // with each tree.
 func Read271(r io.Reader) ([]*Response, error) {
-	var out []*Response
-	err := readSets(r, "elig", func(ts *x12.TransactionSet, tree *validate.Loop) error {
-		if ts.ID != "271" {
-			return fmt.Errorf("elig: segment %d: transaction set %s is not a 271", ts.Pos, ts.ID)
-		}
+	return txn.ReadAll(r, "elig", []string{"271"}, func(ts *x12.TransactionSet, tree *validate.Loop) (*Response, error) {
 		t, err := Parse271(tree)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		t.Envelope = EnvelopeOf(ts)
-		if t.Version == "" {
-			t.Version = ts.Version // GS08
-		}
-		out = append(out, t)
-		return nil
+		t.fromSet(ts)
+		return t, nil
 	})
-	return out, err
 }
+
+// fromSet fills in what the envelope of ts says: Envelope, and Version
+// (GS08) when ST03 is empty.
+func (h *Header) fromSet(ts *x12.TransactionSet) {
+	h.Envelope = EnvelopeOf(ts)
+	if h.Version == "" {
+		h.Version = ts.Version // GS08
+	}
+}
+
+// parser reads the 270 and 271 loops.
+type parser struct{ txn.Parser }
 
 func parseTree(tree *validate.Loop, st01 string, h *Header, sources *[]Source, other *[]Segment, otherLoops *[]Loop) error {
 	if tree == nil {
 		return fmt.Errorf("elig: no transaction set")
 	}
 	p := &parser{}
-	hd, rest := p.header(tree, st01)
+	hd, rest := p.Header(tree, st01)
 	if tree.Spec == nil && len(tree.Segments) > 0 {
-		p.fail(tree.Segments[0], 3, 0, fmt.Sprintf("version %q: no implementation guide table; want %s", hd.version, Version))
+		p.Fail(tree.Segments[0], 3, 0, fmt.Sprintf("version %q: no implementation guide table; want %s", hd.Version, Version))
 	}
-	*h = Header{Version: hd.version, Purpose: hd.purpose, Ref: hd.ref, Created: hd.created, Type: hd.kd}
-	if hd.structure != "" && hd.structure != "0022" {
-		p.fail(tree.Segment("BHT"), 1, 0, fmt.Sprintf("hierarchical structure %q: want 0022", hd.structure))
-	}
-	for _, s := range rest {
-		*other = append(*other, p.other(s))
-	}
+	*h = Header{Version: hd.Version, Purpose: hd.Purpose, Ref: hd.Ref, Created: hd.Created, Type: hd.Type}
+	p.CheckStructure(tree, hd.Structure, "0022")
+	*other = append(*other, p.Others(rest)...)
 	for _, l := range tree.Loops {
 		if l.ID == "2000A" {
 			*sources = append(*sources, p.source(l))
 		} else {
-			*otherLoops = append(*otherLoops, p.loop(l))
+			*otherLoops = append(*otherLoops, p.Loop(l))
 		}
-		if p.err != nil {
+		if p.Err != nil {
 			break
 		}
 	}
-	if p.err != nil {
-		return fmt.Errorf("elig: %w", p.err)
+	if p.Err != nil {
+		return fmt.Errorf("elig: %w", p.Err)
 	}
 	return nil
 }
 
-// hlCheck reads an HL segment's level code and reports a wrong one.
-func (p *parser) hlCheck(l *validate.Loop, level string) {
-	s := l.Segment("HL")
-	if s == nil {
-		return
-	}
-	if got := str(s, 3); got != level {
-		p.fail(s, 3, 0, fmt.Sprintf("hierarchical level %q: want %s in loop %s", got, level, l.ID))
-	}
-}
-
 func (p *parser) source(l *validate.Loop) Source {
 	var src Source
-	p.hlCheck(l, "20")
-	for _, s := range ordered(l) {
-		switch s.ID {
-		case "HL":
-		case "AAA":
-			if r, ok := reject(s); ok {
-				src.Rejects = append(src.Rejects, r)
-				continue
-			}
-			fallthrough
-		default:
-			src.LevelOther = append(src.LevelOther, p.other(s))
-		}
-	}
+	p.HLCheck(l, "20")
+	src.LevelOther = p.LevelOther(l, func(s *x12.Segment) bool {
+		return p.Part(txn.Parts{Rejects: &src.Rejects}, s)
+	})
 	for _, c := range l.Loops {
 		switch c.ID {
 		case "2100A":
@@ -147,7 +117,7 @@ func (p *parser) source(l *validate.Loop) Source {
 		case "2000B":
 			src.Receivers = append(src.Receivers, p.receiver(c))
 		default:
-			src.OtherLoops = append(src.OtherLoops, p.loop(c))
+			src.OtherLoops = append(src.OtherLoops, p.Loop(c))
 		}
 	}
 	return src
@@ -155,12 +125,8 @@ func (p *parser) source(l *validate.Loop) Source {
 
 func (p *parser) receiver(l *validate.Loop) Receiver {
 	var r Receiver
-	p.hlCheck(l, "21")
-	for _, s := range ordered(l) {
-		if s.ID != "HL" {
-			r.LevelOther = append(r.LevelOther, p.other(s))
-		}
-	}
+	p.HLCheck(l, "21")
+	r.LevelOther = p.LevelOther(l, nil)
 	for _, c := range l.Loops {
 		switch c.ID {
 		case "2100B":
@@ -168,92 +134,30 @@ func (p *parser) receiver(l *validate.Loop) Receiver {
 		case "2000C":
 			r.Subscribers = append(r.Subscribers, p.member(c, "22", "2100C", "2110C", "2000D"))
 		default:
-			r.OtherLoops = append(r.OtherLoops, p.loop(c))
+			r.OtherLoops = append(r.OtherLoops, p.Loop(c))
 		}
 	}
 	return r
 }
 
+// parts returns where the segments of pt's name loop that the shared
+// types hold go.
+func (pt *Party) parts() txn.Parts {
+	return txn.Parts{Refs: &pt.Refs, Address: &pt.Address, Contacts: &pt.Contacts, Rejects: &pt.Rejects, Specialty: &pt.Specialty}
+}
+
 // party reads a name loop into pt. extra, when not nil, takes the segments
 // the caller types itself and reports whether it did.
 func (p *parser) party(pt *Party, l *validate.Loop, extra func(s *x12.Segment) bool) {
-	nm1 := 0
-	for _, s := range ordered(l) {
-		if s.ID == "NM1" {
-			// The loop's trigger: kept in Other, it would start a loop of
-			// its own when written back.
-			if nm1++; nm1 > 1 {
-				p.fail(s, 0, 0, fmt.Sprintf("a second NM1 in loop %s", l.ID))
-				return
-			}
-			n, ok := p.name(s)
-			if !ok {
-				p.fail(s, 0, 0, "NM1 has elements after NM110, or composites or repeats")
-				return
-			}
-			pt.Name = n
-			continue
-		}
-		if extra != nil && extra(s) {
-			continue
-		}
-		if !p.partySegment(pt, s) {
-			pt.Other = append(pt.Other, p.other(s))
-		}
-	}
-}
-
-func (p *parser) partySegment(pt *Party, s *x12.Segment) bool {
-	switch s.ID {
-	case "REF":
-		r, ok := ref(s)
-		if ok {
-			pt.Refs = append(pt.Refs, r)
-		}
-		return ok
-	case "N3", "N4":
-		return address(&pt.Address, s)
-	case "PER":
-		c, ok := contact(s)
-		if ok {
-			pt.Contacts = append(pt.Contacts, c)
-		}
-		return ok
-	case "AAA":
-		r, ok := reject(s)
-		if ok {
-			pt.Rejects = append(pt.Rejects, r)
-		}
-		return ok
-	case "PRV":
-		if pt.Specialty != nil {
-			return false
-		}
-		sp, ok := specialty(s)
-		if ok {
-			pt.Specialty = &sp
-		}
-		return ok
-	}
-	return false
+	p.NameLoop(l, &pt.Name, pt.parts(), &pt.Other, extra)
 }
 
 func (p *parser) member(l *validate.Loop, level, nameLoop, infoLoop, depLoop string) Member {
 	var m Member
-	p.hlCheck(l, level)
-	for _, s := range ordered(l) {
-		switch s.ID {
-		case "HL":
-		case "TRN":
-			if t, ok := trace(s); ok {
-				m.Traces = append(m.Traces, t)
-				continue
-			}
-			m.LevelOther = append(m.LevelOther, p.other(s))
-		default:
-			m.LevelOther = append(m.LevelOther, p.other(s))
-		}
-	}
+	p.HLCheck(l, level)
+	m.LevelOther = p.LevelOther(l, func(s *x12.Segment) bool {
+		return p.Part(txn.Parts{Traces: &m.Traces}, s)
+	})
 	for _, c := range l.Loops {
 		switch {
 		case c.ID == nameLoop:
@@ -267,13 +171,13 @@ func (p *parser) member(l *validate.Loop, level, nameLoop, infoLoop, depLoop str
 						m.Benefits = append(m.Benefits, p.benefit(k))
 					}
 				default:
-					m.OtherLoops = append(m.OtherLoops, p.loop(k))
+					m.OtherLoops = append(m.OtherLoops, p.Loop(k))
 				}
 			}
 		case c.ID == depLoop && depLoop != "":
 			m.Dependents = append(m.Dependents, p.member(c, "23", "2100D", "2110D", ""))
 		default:
-			m.OtherLoops = append(m.OtherLoops, p.loop(c))
+			m.OtherLoops = append(m.OtherLoops, p.Loop(c))
 		}
 	}
 	return m
@@ -282,35 +186,26 @@ func (p *parser) member(l *validate.Loop, level, nameLoop, infoLoop, depLoop str
 func (p *parser) memberSegment(m *Member, s *x12.Segment) bool {
 	switch s.ID {
 	case "DMG":
-		if !m.BirthDate.IsZero() || m.Sex != "" || !fits(s, 3) || !simple(s, 3) {
-			return false
-		}
-		f, dob := str(s, 1), val(s, 2)
-		if (f == "D8") != (len(dob) > 0) || (f == "" && blank(s, 3)) {
-			return false
-		}
-		m.BirthDate = p.date(s, 2, 0, dob)
-		m.Sex = str(s, 3)
-		return true
+		return p.Demographics(s, &m.BirthDate, &m.Sex)
 	case "INS":
-		if m.Insured != nil || !simple(s, 17) || !fits(s, 17) {
+		if m.Insured != nil || !txn.Simple(s, 17) || !txn.Fits(s, 17) {
 			return false
 		}
 		for i := 5; i <= 16; i++ {
-			if !blank(s, i) {
+			if !txn.Blank(s, i) {
 				return false
 			}
 		}
-		m.Insured = &Insured{Subscriber: str(s, 1), Relationship: str(s, 2), MaintenanceType: str(s, 3),
-			MaintenanceReason: str(s, 4), BirthSequence: str(s, 17)}
+		m.Insured = &Insured{Subscriber: txn.Str(s, 1), Relationship: txn.Str(s, 2), MaintenanceType: txn.Str(s, 3),
+			MaintenanceReason: txn.Str(s, 4), BirthSequence: txn.Str(s, 17)}
 		return true
 	case "HI":
-		if len(m.Diagnoses) > 0 || !fits(s, 12) {
+		if len(m.Diagnoses) > 0 || !txn.Fits(s, 12) {
 			return false
 		}
 		var codes []Code
 		for i := 1; i <= s.Len(); i++ {
-			if blank(s, i) {
+			if txn.Blank(s, i) {
 				if i < s.Len() {
 					return false
 				}
@@ -319,122 +214,87 @@ func (p *parser) memberSegment(m *Member, s *x12.Segment) bool {
 			if s.Components(i) > 2 || s.Repetitions(i) > 1 {
 				return false
 			}
-			codes = append(codes, Code{Qualifier: comp(s, i, 1), Code: comp(s, i, 2)})
+			codes = append(codes, Code{Qualifier: txn.Comp(s, i, 1), Code: txn.Comp(s, i, 2)})
 		}
 		m.Diagnoses = codes
 		return len(codes) > 0
-	case "DTP":
-		d, ok := p.dtp(s)
-		if ok {
-			m.Dates = append(m.Dates, d)
-		}
-		return ok
 	}
-	return false
+	return p.Part(txn.Parts{Dates: &m.Dates}, s)
 }
 
 func (p *parser) inquiry(l *validate.Loop) ServiceInquiry {
 	var q ServiceInquiry
-	for _, s := range ordered(l) {
+	pts := txn.Parts{Refs: &q.Refs, Dates: &q.Dates}
+	for _, s := range txn.Ordered(l) {
 		switch s.ID {
 		case "EQ":
-			if len(q.ServiceTypes) == 0 && q.Procedure == nil && fits(s, 5) && blank(s, 4) && s.Components(1) <= 1 && s.Repetitions(2) <= 1 &&
+			if len(q.ServiceTypes) == 0 && q.Procedure == nil && txn.Fits(s, 5) && txn.Blank(s, 4) && s.Components(1) <= 1 && s.Repetitions(2) <= 1 &&
 				s.Components(2) <= 7 && s.Repetitions(3) <= 1 && s.Components(3) <= 1 && s.Repetitions(5) <= 1 {
-				q.ServiceTypes = repeated(s, 1)
-				q.Procedure = procedure(s, 2)
-				q.CoverageLevel = str(s, 3)
-				q.DiagnosisPointers = pointers(s, 5)
+				q.ServiceTypes = txn.Repeated(s, 1)
+				q.Procedure = txn.ProcedureOf(s, 2)
+				q.CoverageLevel = txn.Str(s, 3)
+				q.DiagnosisPointers = txn.Pointers(s, 5)
 				continue
 			}
-			p.fail(s, 0, 0, "EQ segment does not fit the 270 inquiry (a second EQ in its loop, or composites or repeats where the guide has none)")
+			p.Fail(s, 0, 0, "EQ segment does not fit the 270 inquiry (a second EQ in its loop, or composites or repeats where the guide has none)")
 		case "AMT":
-			if fits(s, 2) && simple(s, 2) {
-				q.Amounts = append(q.Amounts, Amount{Qualifier: str(s, 1), Cents: p.amount(s, 2, "amount")})
+			if txn.Fits(s, 2) && txn.Simple(s, 2) {
+				q.Amounts = append(q.Amounts, Amount{Qualifier: txn.Str(s, 1), Cents: p.Amount(s, 2, "amount")})
 				continue
 			}
-		case "REF":
-			if r, ok := ref(s); ok {
-				q.Refs = append(q.Refs, r)
-				continue
-			}
-		case "DTP":
-			if d, ok := p.dtp(s); ok {
-				q.Dates = append(q.Dates, d)
+		default:
+			if p.Part(pts, s) {
 				continue
 			}
 		}
-		q.Other = append(q.Other, p.other(s))
+		q.Other = append(q.Other, p.Other(s))
 	}
 	return q
-}
-
-// pointers returns the components of element i (a C004 of diagnosis code
-// pointers).
-func pointers(s *x12.Segment, i int) []string {
-	var out []string
-	n := s.Components(i)
-	for n > 0 && len(s.Component(i, n)) == 0 {
-		n-- // trailing empty components are not written back
-	}
-	for j := 1; j <= n; j++ {
-		out = append(out, comp(s, i, j))
-	}
-	return out
 }
 
 func (p *parser) benefit(l *validate.Loop) Benefit {
 	var b Benefit
 	var related *Party
 	var lsle []*x12.Segment
-	for _, s := range ordered(l) {
+	pts := txn.Parts{Refs: &b.Refs, Dates: &b.Dates, Rejects: &b.Rejects}
+	for _, s := range txn.Ordered(l) {
 		switch s.ID {
 		case "EB":
-			if b.Info == "" && fits(s, 14) && simple(s, 2) && simpleFrom(s, 4, 12) && s.Components(3) <= 1 &&
+			if b.Info == "" && txn.Fits(s, 14) && txn.Simple(s, 2) && txn.SimpleFrom(s, 4, 12) && s.Components(3) <= 1 &&
 				s.Repetitions(13) <= 1 && s.Components(13) <= 7 && s.Repetitions(14) <= 1 {
-				b.Info = p.required(s, 1, "eligibility or benefit information code")
-				b.CoverageLevel = str(s, 2)
-				b.ServiceTypes = repeated(s, 3)
-				b.InsuranceType, b.PlanDescription, b.Period = str(s, 4), str(s, 5), str(s, 6)
-				b.Amount = p.optAmount(s, 7)
-				b.Rate = p.optDecimal(s, 8, 4)
-				b.QuantityQualifier = str(s, 9)
-				b.Quantity = p.optDecimal(s, 10, 4)
-				b.Authorization, b.InPlanNetwork = str(s, 11), str(s, 12)
-				b.Procedure = procedure(s, 13)
-				b.DiagnosisPointers = pointers(s, 14)
+				b.Info = p.Required(s, 1, "eligibility or benefit information code")
+				b.CoverageLevel = txn.Str(s, 2)
+				b.ServiceTypes = txn.Repeated(s, 3)
+				b.InsuranceType, b.PlanDescription, b.Period = txn.Str(s, 4), txn.Str(s, 5), txn.Str(s, 6)
+				b.Amount = p.OptAmount(s, 7)
+				b.Rate = p.OptDecimal(s, 8, 4)
+				b.QuantityQualifier = txn.Str(s, 9)
+				b.Quantity = p.OptDecimal(s, 10, 4)
+				b.Authorization, b.InPlanNetwork = txn.Str(s, 11), txn.Str(s, 12)
+				b.Procedure = txn.ProcedureOf(s, 13)
+				b.DiagnosisPointers = txn.Pointers(s, 14)
 				continue
 			}
 			// A second EB, or one the model cannot hold, would start a
 			// loop of its own when written back.
-			p.fail(s, 0, 0, "EB segment does not fit the 271 benefit (a second EB in its loop, or composites or repeats where the guide has none)")
-		case "REF":
-			if r, ok := ref(s); ok {
-				b.Refs = append(b.Refs, r)
-				continue
-			}
-		case "DTP":
-			if d, ok := p.dtp(s); ok {
-				b.Dates = append(b.Dates, d)
-				continue
-			}
-		case "AAA":
-			if r, ok := reject(s); ok {
-				b.Rejects = append(b.Rejects, r)
-				continue
-			}
+			p.Fail(s, 0, 0, "EB segment does not fit the 271 benefit (a second EB in its loop, or composites or repeats where the guide has none)")
 		case "MSG":
-			if fits(s, 1) && simple(s, 1) && !blank(s, 1) {
-				b.Messages = append(b.Messages, str(s, 1))
+			if txn.Fits(s, 1) && txn.Simple(s, 1) && !txn.Blank(s, 1) {
+				b.Messages = append(b.Messages, txn.Str(s, 1))
 				continue
 			}
 		case "LS", "LE":
-			if want := relatedLoopCode(l.ID); str(s, 1) != want || !fits(s, 1) || !simple(s, 1) {
-				p.fail(s, 1, 0, fmt.Sprintf("loop identifier %q: want %s", str(s, 1), want))
+			if want := relatedLoopCode(l.ID); txn.Str(s, 1) != want || !txn.Fits(s, 1) || !txn.Simple(s, 1) {
+				p.Fail(s, 1, 0, fmt.Sprintf("loop identifier %q: want %s", txn.Str(s, 1), want))
 			}
 			lsle = append(lsle, s)
 			continue // written again around Related
+		default:
+			if p.Part(pts, s) {
+				continue
+			}
 		}
-		b.Other = append(b.Other, p.other(s))
+		b.Other = append(b.Other, p.Other(s))
 	}
 	for _, c := range l.Loops {
 		switch c.ID {
@@ -443,14 +303,12 @@ func (p *parser) benefit(l *validate.Loop) Benefit {
 			related = &b.Related[len(b.Related)-1]
 			p.party(related, c, nil)
 		default:
-			b.OtherLoops = append(b.OtherLoops, p.loop(c))
+			b.OtherLoops = append(b.OtherLoops, p.Loop(c))
 		}
 	}
 	if len(b.Related) == 0 {
 		// An LS or LE with nothing between: keep them.
-		for _, s := range lsle {
-			b.Other = append(b.Other, p.other(s))
-		}
+		b.Other = append(b.Other, p.Others(lsle)...)
 	}
 	return b
 }

@@ -1,10 +1,10 @@
 package elig
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/claimgate/claimgate/x12"
+	"github.com/claimgate/claimgate/x12/internal/txn"
 	"github.com/claimgate/claimgate/x12/spec"
 )
 
@@ -16,192 +16,134 @@ import (
 // numbered afresh and the trailers count what was written. An empty ST02
 // becomes the set's sequence number in its group (0001, 0002...).
 func Write270(w io.Writer, ts ...*Inquiry) error {
-	sets := make([]set, len(ts))
-	for i, t := range ts {
-		s, err := t.set()
-		if err != nil {
-			return err
-		}
-		sets[i] = s
-	}
-	return writeSets(w, "elig", sets)
+	return txn.WriteAll(w, "elig", ts, (*Inquiry).set)
 }
 
 // Write271 writes responses as X12, as Write270 writes inquiries (GS01 HB).
 func Write271(w io.Writer, ts ...*Response) error {
-	sets := make([]set, len(ts))
-	for i, t := range ts {
-		s, err := t.set()
-		if err != nil {
-			return err
-		}
-		sets[i] = s
-	}
-	return writeSets(w, "elig", sets)
+	return txn.WriteAll(w, "elig", ts, (*Response).set)
 }
 
 // WriteSet writes t as one 270 transaction set, ST through SE, into the
 // open functional group of xw, with ST02 control. The caller opens and
 // closes the interchange and group, and flushes.
 func (t *Inquiry) WriteSet(xw *x12.Writer, control string) error {
-	s, err := t.set()
-	if err != nil {
-		return err
-	}
-	if err := s.write(xw, control); err != nil {
-		return fmt.Errorf("elig: %w", err)
-	}
-	return nil
+	return txn.WriteOne(xw, "elig", control, t.set)
 }
 
 // WriteSet writes t as one 271 transaction set into the open functional
 // group of xw, as Inquiry.WriteSet does.
 func (t *Response) WriteSet(xw *x12.Writer, control string) error {
-	s, err := t.set()
-	if err != nil {
-		return err
-	}
-	if err := s.write(xw, control); err != nil {
-		return fmt.Errorf("elig: %w", err)
-	}
-	return nil
+	return txn.WriteOne(xw, "elig", control, t.set)
 }
 
-func (t *Inquiry) set() (set, error) {
+func (t *Inquiry) set() (txn.Set, error) {
 	return build("270", "HS", &t.Header, t.Sources, t.Other, t.OtherLoops)
 }
 
-func (t *Response) set() (set, error) {
+func (t *Response) set() (txn.Set, error) {
 	return build("271", "HB", &t.Header, t.Sources, t.Other, t.OtherLoops)
 }
 
 // builder turns the model into loops to write.
 type builder struct {
-	id  string // 270 or 271
-	hl  hl
-	err error
+	txn.Builder
+	id string // 270 or 271
 }
 
-func (b *builder) fail(format string, args ...any) {
-	if b.err == nil {
-		b.err = fmt.Errorf("elig: "+format+": %w", append(args, ErrGuide)...)
-	}
-}
-
-func build(id, gs01 string, h *Header, sources []Source, other []Segment, otherLoops []Loop) (set, error) {
+func build(id, gs01 string, h *Header, sources []Source, other []Segment, otherLoops []Loop) (txn.Set, error) {
 	version := h.Version
 	if version == "" {
 		version = Version
 	}
-	b := &builder{id: id}
-	root := &wloop{id: "ST"}
-	created := ""
-	if !h.Created.IsZero() {
-		created = formatClock(h.Created)
-	}
-	root.s("BHT", "0022", h.Purpose, h.Ref, day(h.Created), created, h.Type)
-	root.others(other)
+	b := &builder{Builder: txn.Builder{Pkg: "elig"}, id: id}
+	root := txn.NewRoot(txn.SetHeader{Structure: "0022", Purpose: h.Purpose, Ref: h.Ref, Created: h.Created, Type: h.Type}, other)
 	for i := range sources {
 		b.source(root, &sources[i])
 	}
-	root.otherLoops(otherLoops)
-	if b.err != nil {
-		return set{}, b.err
+	root.OtherLoops(otherLoops)
+	if b.Err != nil {
+		return txn.Set{}, b.Err
 	}
 	table, _ := spec.Lookup(id, version)
-	return set{env: h.Envelope, id: id, version: version, gs01: gs01, root: root, table: table}, nil
+	return txn.Set{Envelope: h.Envelope, ID: id, Version: version, GS01: gs01, Root: root, Table: table}, nil
 }
 
-func (b *builder) source(root *wloop, src *Source) {
-	l := root.kid("2000A")
-	n := b.hl.add(l, 0, "20", childCode(len(src.Receivers) > 0))
+func (b *builder) source(root *txn.WriteLoop, src *Source) {
+	l := root.Kid("2000A")
+	n := b.HL.Add(l, 0, "20", txn.ChildCode(len(src.Receivers) > 0))
 	if b.id == "270" && len(src.Rejects) > 0 {
-		b.fail("information source %q: a 270 carries no AAA", src.Name.Last)
+		b.Fail("information source %q: a 270 carries no AAA", src.Name.Last)
 	}
-	l.rejects(src.Rejects)
-	l.others(src.LevelOther)
-	b.party(l.kid("2100A"), &src.Party)
+	l.Rejects(src.Rejects)
+	l.Others(src.LevelOther)
+	b.party(l.Kid("2100A"), &src.Party)
 	for i := range src.Receivers {
 		r := &src.Receivers[i]
-		rl := l.kid("2000B")
-		rn := b.hl.add(rl, n, "21", childCode(len(r.Subscribers) > 0))
-		rl.others(r.LevelOther)
-		b.party(rl.kid("2100B"), &r.Party)
+		rl := l.Kid("2000B")
+		rn := b.HL.Add(rl, n, "21", txn.ChildCode(len(r.Subscribers) > 0))
+		rl.Others(r.LevelOther)
+		b.party(rl.Kid("2100B"), &r.Party)
 		for j := range r.Subscribers {
 			b.member(rl, rn, &r.Subscribers[j], true)
 		}
-		rl.otherLoops(r.OtherLoops)
+		rl.OtherLoops(r.OtherLoops)
 	}
-	l.otherLoops(src.OtherLoops)
+	l.OtherLoops(src.OtherLoops)
 }
 
 // party writes a name loop's segments in TR3 order: NM1, REF, N3, N4, PER,
 // AAA, PRV (the 271's 2100B/C/D put AAA before PRV too).
-func (b *builder) party(l *wloop, pt *Party) {
+func (b *builder) party(l *txn.WriteLoop, pt *Party) {
 	b.partyWith(l, pt, nil)
 }
 
-func (b *builder) partyWith(l *wloop, pt *Party, after func()) {
+func (b *builder) partyWith(l *txn.WriteLoop, pt *Party, after func()) {
 	if b.id == "270" && len(pt.Rejects) > 0 {
-		b.fail("loop %s: a 270 carries no AAA", l.id)
+		b.Fail("loop %s: a 270 carries no AAA", l.ID)
 	}
-	l.name(pt.Name)
-	l.refs(pt.Refs)
-	l.address(pt.Address)
-	l.contacts(pt.Contacts)
-	l.rejects(pt.Rejects)
-	l.specialty(pt.Specialty)
-	if after != nil {
-		after()
-	}
-	l.others(pt.Other)
+	l.NameLoop(pt.Name, pt.parts(), pt.Other, after)
 }
 
-func (b *builder) member(parent *wloop, parentHL int, m *Member, subscriber bool) {
+func (b *builder) member(parent *txn.WriteLoop, parentHL int, m *Member, subscriber bool) {
 	level, hlLoop, nameLoop, infoLoop := "22", "2000C", "2100C", "2110C"
 	if !subscriber {
 		level, hlLoop, nameLoop, infoLoop = "23", "2000D", "2100D", "2110D"
 		if len(m.Dependents) > 0 {
-			b.fail("dependent %s: a dependent has no dependents", m.Name.Last)
+			b.Fail("dependent %s: a dependent has no dependents", m.Name.Last)
 		}
 	}
-	l := parent.kid(hlLoop)
-	n := b.hl.add(l, parentHL, level, childCode(len(m.Dependents) > 0))
-	l.traces(m.Traces)
-	l.others(m.LevelOther)
-	nl := l.kid(nameLoop)
+	l := parent.Kid(hlLoop)
+	n := b.HL.Add(l, parentHL, level, txn.ChildCode(len(m.Dependents) > 0))
+	l.Traces(m.Traces)
+	l.Others(m.LevelOther)
+	nl := l.Kid(nameLoop)
 	b.partyWith(nl, &m.Party, func() {
-		if !m.BirthDate.IsZero() || m.Sex != "" {
-			f := ""
-			if !m.BirthDate.IsZero() {
-				f = "D8"
-			}
-			nl.s("DMG", f, day(m.BirthDate), m.Sex)
-		}
+		nl.Demographics(m.BirthDate, m.Sex)
 		if in := m.Insured; in != nil {
-			nl.s("INS", in.Subscriber, in.Relationship, in.MaintenanceType, in.MaintenanceReason,
+			nl.S("INS", in.Subscriber, in.Relationship, in.MaintenanceType, in.MaintenanceReason,
 				"", "", "", "", "", "", "", "", "", "", "", "", in.BirthSequence)
 		}
 		if len(m.Diagnoses) > 0 {
-			el := make([]elem, len(m.Diagnoses))
+			el := make([]txn.Elem, len(m.Diagnoses))
 			for i, d := range m.Diagnoses {
-				el[i] = cm(d.Qualifier, d.Code)
+				el[i] = txn.Composite(d.Qualifier, d.Code)
 			}
-			nl.seg("HI", el...)
+			nl.Seg("HI", el...)
 		}
-		nl.dates(m.Dates)
+		nl.Dates(m.Dates)
 	})
 	switch {
 	case b.id == "270" && len(m.Benefits) > 0:
-		b.fail("member %s: a 270 carries no benefits (EB)", m.Name.Last)
+		b.Fail("member %s: a 270 carries no benefits (EB)", m.Name.Last)
 	case b.id == "271" && len(m.Inquiries) > 0:
-		b.fail("member %s: a 271 carries no inquiries (EQ)", m.Name.Last)
+		b.Fail("member %s: a 271 carries no inquiries (EQ)", m.Name.Last)
 	}
 	for i := range m.Inquiries {
-		b.inquiry(nl.kid(infoLoop), &m.Inquiries[i])
+		b.inquiry(nl.Kid(infoLoop), &m.Inquiries[i])
 	}
 	for i := range m.Benefits {
-		b.benefit(nl.kid(infoLoop), &m.Benefits[i], subscriber)
+		b.benefit(nl.Kid(infoLoop), &m.Benefits[i], subscriber)
 	}
 	for i := range m.Dependents {
 		b.member(l, n, &m.Dependents[i], false)
@@ -210,47 +152,47 @@ func (b *builder) member(parent *wloop, parentHL int, m *Member, subscriber bool
 		// Kept loops under the name loop (such as a 2110 the model could
 		// not type) go back there; others stay in the HL loop.
 		if o.ID == infoLoop {
-			nl.otherLoops([]Loop{o})
+			nl.OtherLoops([]Loop{o})
 		} else {
-			l.otherLoops([]Loop{o})
+			l.OtherLoops([]Loop{o})
 		}
 	}
 }
 
-func (b *builder) inquiry(l *wloop, q *ServiceInquiry) {
-	l.seg("EQ", reps(q.ServiceTypes), procElem(q.Procedure), v(q.CoverageLevel), v(""), cm(q.DiagnosisPointers...))
+func (b *builder) inquiry(l *txn.WriteLoop, q *ServiceInquiry) {
+	l.Seg("EQ", txn.Reps(q.ServiceTypes), txn.ProcElem(q.Procedure), txn.V(q.CoverageLevel), txn.V(""), txn.Composite(q.DiagnosisPointers...))
 	for _, a := range q.Amounts {
-		l.seg("AMT", v(a.Qualifier), amt(a.Cents))
+		l.Seg("AMT", txn.V(a.Qualifier), txn.Amt(a.Cents))
 	}
-	l.refs(q.Refs)
-	l.dates(q.Dates)
-	l.others(q.Other)
+	l.Refs(q.Refs)
+	l.Dates(q.Dates)
+	l.Others(q.Other)
 }
 
-func (b *builder) benefit(l *wloop, e *Benefit, subscriber bool) {
+func (b *builder) benefit(l *txn.WriteLoop, e *Benefit, subscriber bool) {
 	if e.Info == "" {
-		b.fail("benefit: EB01 is required")
+		b.Fail("benefit: EB01 is required")
 	}
-	l.seg("EB", v(e.Info), v(e.CoverageLevel), reps(e.ServiceTypes), v(e.InsuranceType), v(e.PlanDescription),
-		v(e.Period), optAmt(e.Amount), optDec(e.Rate, 4), v(e.QuantityQualifier), optDec(e.Quantity, 4),
-		v(e.Authorization), v(e.InPlanNetwork), procElem(e.Procedure), cm(e.DiagnosisPointers...))
-	l.refs(e.Refs)
-	l.dates(e.Dates)
-	l.rejects(e.Rejects)
+	l.Seg("EB", txn.V(e.Info), txn.V(e.CoverageLevel), txn.Reps(e.ServiceTypes), txn.V(e.InsuranceType), txn.V(e.PlanDescription),
+		txn.V(e.Period), txn.OptAmt(e.Amount), txn.OptDec(e.Rate, 4), txn.V(e.QuantityQualifier), txn.OptDec(e.Quantity, 4),
+		txn.V(e.Authorization), txn.V(e.InPlanNetwork), txn.ProcElem(e.Procedure), txn.Composite(e.DiagnosisPointers...))
+	l.Refs(e.Refs)
+	l.Dates(e.Dates)
+	l.Rejects(e.Rejects)
 	for _, m := range e.Messages {
-		l.s("MSG", m)
+		l.S("MSG", m)
 	}
-	l.others(e.Other)
-	l.otherLoops(e.OtherLoops)
+	l.Others(e.Other)
+	l.OtherLoops(e.OtherLoops)
 	if len(e.Related) > 0 {
 		rel := "2120C"
 		if !subscriber {
 			rel = "2120D"
 		}
-		l.s("LS", "2120")
+		l.S("LS", "2120")
 		for i := range e.Related {
-			b.party(l.kid(rel), &e.Related[i])
+			b.party(l.Kid(rel), &e.Related[i])
 		}
-		l.s("LE", "2120")
+		l.S("LE", "2120")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/claimgate/claimgate/x12"
+	"github.com/claimgate/claimgate/x12/internal/txn"
 	"github.com/claimgate/claimgate/x12/validate"
 )
 
@@ -20,43 +21,39 @@ func Parse(tree *validate.Loop, version string) (*Transaction, error) {
 		return nil, fmt.Errorf("status: no transaction set")
 	}
 	p := &parser{}
-	h, rest := p.header(tree, "")
-	t := &Transaction{Version: h.version, Purpose: h.purpose, Ref: h.ref, Created: h.created, Type: h.kd}
+	h, rest := p.Header(tree, "")
+	t := &Transaction{Version: h.Version, Purpose: h.Purpose, Ref: h.Ref, Created: h.Created, Type: h.Type}
 	if t.Version == "" {
 		t.Version = version
 	}
 	switch {
-	case h.id == "276":
+	case h.ID == "276":
 		t.Kind = Request
-	case h.id == "277" && t.Version == VersionAck:
+	case h.ID == "277" && t.Version == VersionAck:
 		t.Kind = Ack
-	case h.id == "277":
+	case h.ID == "277":
 		t.Kind = Response
 	}
 	if st := tree.Segment("ST"); st != nil && t.Kind == "" {
-		p.fail(st, 1, 0, fmt.Sprintf("transaction set %q is not a 276 or 277", h.id))
+		p.Fail(st, 1, 0, fmt.Sprintf("transaction set %q is not a 276 or 277", h.ID))
 	}
 	if tree.Spec == nil && len(tree.Segments) > 0 {
-		p.fail(tree.Segments[0], 3, 0, fmt.Sprintf("version %q: no implementation guide table; want %s or %s", t.Version, VersionStatus, VersionAck))
+		p.Fail(tree.Segments[0], 3, 0, fmt.Sprintf("version %q: no implementation guide table; want %s or %s", t.Version, VersionStatus, VersionAck))
 	}
-	if want := t.Kind.structure(); h.structure != "" && h.structure != want {
-		p.fail(tree.Segment("BHT"), 1, 0, fmt.Sprintf("hierarchical structure %q: want %s", h.structure, want))
-	}
-	for _, s := range rest {
-		t.Other = append(t.Other, p.other(s))
-	}
+	p.CheckStructure(tree, h.Structure, t.Kind.structure())
+	t.Other = append(t.Other, p.Others(rest)...)
 	for _, l := range tree.Loops {
 		if l.ID == "2000A" {
 			t.Sources = append(t.Sources, p.source(l, t.Kind))
 		} else {
-			t.OtherLoops = append(t.OtherLoops, p.loop(l))
+			t.OtherLoops = append(t.OtherLoops, p.Loop(l))
 		}
-		if p.err != nil {
+		if p.Err != nil {
 			break
 		}
 	}
-	if p.err != nil {
-		return nil, fmt.Errorf("status: %w", p.err)
+	if p.Err != nil {
+		return nil, fmt.Errorf("status: %w", p.Err)
 	}
 	return t, nil
 }
@@ -75,45 +72,23 @@ func (k Kind) structure() string {
 // not errors here): to see the findings, use validate.Stream and call Parse
 // with each tree.
 func Read(r io.Reader) ([]*Transaction, error) {
-	var out []*Transaction
-	err := readSets(r, "status", func(ts *x12.TransactionSet, tree *validate.Loop) error {
-		if ts.ID != "276" && ts.ID != "277" {
-			return fmt.Errorf("status: segment %d: transaction set %s is not a 276 or 277", ts.Pos, ts.ID)
-		}
+	return txn.ReadAll(r, "status", []string{"276", "277"}, func(ts *x12.TransactionSet, tree *validate.Loop) (*Transaction, error) {
 		t, err := Parse(tree, ts.Version)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		t.Envelope = EnvelopeOf(ts)
-		out = append(out, t)
-		return nil
+		return t, nil
 	})
-	return out, err
 }
 
-// hlCheck reports an HL segment whose level code is not level.
-func (p *parser) hlCheck(l *validate.Loop, level string) {
-	if s := l.Segment("HL"); s != nil && str(s, 3) != level {
-		p.fail(s, 3, 0, fmt.Sprintf("hierarchical level %q: want %s in loop %s", str(s, 3), level, l.ID))
-	}
-}
-
-// levelOther keeps the segments of an HL loop other than HL.
-func (p *parser) levelOther(l *validate.Loop, keep func(s *x12.Segment) bool) []Segment {
-	var out []Segment
-	for _, s := range ordered(l) {
-		if s.ID == "HL" || (keep != nil && keep(s)) {
-			continue
-		}
-		out = append(out, p.other(s))
-	}
-	return out
-}
+// parser reads the 276, 277 and 277CA loops.
+type parser struct{ txn.Parser }
 
 func (p *parser) source(l *validate.Loop, k Kind) Source {
 	var src Source
-	p.hlCheck(l, "20")
-	src.LevelOther = p.levelOther(l, nil)
+	p.HLCheck(l, "20")
+	src.LevelOther = p.LevelOther(l, nil)
 	for _, c := range l.Loops {
 		switch c.ID {
 		case "2100A":
@@ -123,7 +98,7 @@ func (p *parser) source(l *validate.Loop, k Kind) Source {
 		case "2000B":
 			src.Receivers = append(src.Receivers, p.receiver(c, k))
 		default:
-			src.OtherLoops = append(src.OtherLoops, p.loop(c))
+			src.OtherLoops = append(src.OtherLoops, p.Loop(c))
 		}
 	}
 	return src
@@ -131,8 +106,8 @@ func (p *parser) source(l *validate.Loop, k Kind) Source {
 
 func (p *parser) receiver(l *validate.Loop, k Kind) Receiver {
 	var r Receiver
-	p.hlCheck(l, "21")
-	r.LevelOther = p.levelOther(l, nil)
+	p.HLCheck(l, "21")
+	r.LevelOther = p.LevelOther(l, nil)
 	for _, c := range l.Loops {
 		switch c.ID {
 		case "2100B":
@@ -142,7 +117,7 @@ func (p *parser) receiver(l *validate.Loop, k Kind) Receiver {
 		case "2000C":
 			r.Providers = append(r.Providers, p.provider(c, k))
 		default:
-			r.OtherLoops = append(r.OtherLoops, p.loop(c))
+			r.OtherLoops = append(r.OtherLoops, p.Loop(c))
 		}
 	}
 	return r
@@ -150,8 +125,8 @@ func (p *parser) receiver(l *validate.Loop, k Kind) Receiver {
 
 func (p *parser) provider(l *validate.Loop, k Kind) Provider {
 	var pr Provider
-	p.hlCheck(l, "19")
-	pr.LevelOther = p.levelOther(l, nil)
+	p.HLCheck(l, "19")
+	pr.LevelOther = p.LevelOther(l, nil)
 	for _, c := range l.Loops {
 		switch c.ID {
 		case "2100C":
@@ -166,59 +141,35 @@ func (p *parser) provider(l *validate.Loop, k Kind) Provider {
 			}
 			pr.Members = append(pr.Members, p.member(c, k, level, "D"))
 		default:
-			pr.OtherLoops = append(pr.OtherLoops, p.loop(c))
+			pr.OtherLoops = append(pr.OtherLoops, p.Loop(c))
 		}
 	}
 	return pr
 }
 
 func (p *parser) party(pt *Party, l *validate.Loop) {
-	nm1 := 0
-	for _, s := range ordered(l) {
-		switch s.ID {
-		case "NM1":
-			// The loop's trigger: kept in Other, it would start a loop of
-			// its own when written back.
-			if nm1++; nm1 > 1 {
-				p.fail(s, 0, 0, fmt.Sprintf("a second NM1 in loop %s", l.ID))
-				return
-			}
-			n, ok := p.name(s)
-			if !ok {
-				p.fail(s, 0, 0, "NM1 has elements after NM110, or composites or repeats")
-				return
-			}
-			pt.Name = n
-			continue
-		case "PER":
-			if c, ok := contact(s); ok {
-				pt.Contacts = append(pt.Contacts, c)
-				continue
-			}
-		}
-		pt.Other = append(pt.Other, p.other(s))
+	p.NameLoop(l, &pt.Name, pt.parts(), &pt.Other, nil)
+	pt.Other = append(pt.Other, p.kept(l.Loops)...)
+}
+
+// parts returns where the segments of pt's name loop that the shared
+// types hold go.
+func (pt *Party) parts() txn.Parts { return txn.Parts{Contacts: &pt.Contacts} }
+
+// kept keeps the segments of loops, which the model does not type.
+func (p *parser) kept(loops []*validate.Loop) []Segment {
+	var out []Segment
+	for _, c := range loops {
+		out = append(out, p.Others(txn.Ordered(c))...)
 	}
-	for _, c := range l.Loops {
-		for _, s := range ordered(c) {
-			pt.Other = append(pt.Other, p.other(s))
-		}
-	}
+	return out
 }
 
 func (p *parser) member(l *validate.Loop, k Kind, level, suffix string) Member {
 	var m Member
-	p.hlCheck(l, level)
-	m.LevelOther = p.levelOther(l, func(s *x12.Segment) bool {
-		if s.ID != "DMG" || !m.BirthDate.IsZero() || m.Sex != "" || !fits(s, 3) || !simple(s, 3) {
-			return false
-		}
-		f, dob := str(s, 1), val(s, 2)
-		if (f == "D8") != (len(dob) > 0) || (f == "" && blank(s, 3)) {
-			return false
-		}
-		m.BirthDate = p.date(s, 2, 0, dob)
-		m.Sex = str(s, 3)
-		return true
+	p.HLCheck(l, level)
+	m.LevelOther = p.LevelOther(l, func(s *x12.Segment) bool {
+		return s.ID == "DMG" && p.Demographics(s, &m.BirthDate, &m.Sex)
 	})
 	line := "2220" + suffix
 	if k == Request {
@@ -237,7 +188,7 @@ func (p *parser) member(l *validate.Loop, k Kind, level, suffix string) Member {
 			}
 			fallthrough
 		default:
-			m.OtherLoops = append(m.OtherLoops, p.loop(c))
+			m.OtherLoops = append(m.OtherLoops, p.Loop(c))
 		}
 	}
 	return m
@@ -246,9 +197,9 @@ func (p *parser) member(l *validate.Loop, k Kind, level, suffix string) Member {
 // trigger reads a loop's TRN trigger; a second one, or one the model
 // cannot hold, would start a loop of its own when written back.
 func (p *parser) trigger(t *Trace, seen *bool, s *x12.Segment) {
-	tr, ok := trace(s)
+	tr, ok := txn.TraceOf(s)
 	if *seen || !ok {
-		p.fail(s, 0, 0, "TRN does not fit its loop (a second TRN, or composites, repeats or elements after TRN04)")
+		p.Fail(s, 0, 0, "TRN does not fit its loop (a second TRN, or composites, repeats or elements after TRN04)")
 		return
 	}
 	*t, *seen = tr, true
@@ -257,7 +208,8 @@ func (p *parser) trigger(t *Trace, seen *bool, s *x12.Segment) {
 func (p *parser) report(l *validate.Loop) *Report {
 	r := &Report{}
 	seen := false
-	for _, s := range ordered(l) {
+	pts := txn.Parts{Refs: &r.Refs, Dates: &r.Dates}
+	for _, s := range txn.Ordered(l) {
 		switch s.ID {
 		case "TRN":
 			p.trigger(&r.Trace, &seen, s)
@@ -267,46 +219,37 @@ func (p *parser) report(l *validate.Loop) *Report {
 				r.Statuses = append(r.Statuses, st)
 				continue
 			}
-		case "DTP":
-			if d, ok := p.dtp(s); ok {
-				r.Dates = append(r.Dates, d)
-				continue
-			}
-		case "REF":
-			if rf, ok := ref(s); ok {
-				r.Refs = append(r.Refs, rf)
-				continue
-			}
 		case "QTY":
-			if fits(s, 2) && simple(s, 2) {
-				v := p.optDecimal(s, 2, 4)
+			if txn.Fits(s, 2) && txn.Simple(s, 2) {
+				v := p.OptDecimal(s, 2, 4)
 				if v == nil {
-					p.fail(s, 2, 0, "quantity (QTY02) is required")
+					p.Fail(s, 2, 0, "quantity (QTY02) is required")
 					v = new(int64)
 				}
-				r.Quantities = append(r.Quantities, Quantity{Qualifier: str(s, 1), Value: *v})
+				r.Quantities = append(r.Quantities, Quantity{Qualifier: txn.Str(s, 1), Value: *v})
 				continue
 			}
 		case "AMT":
-			if fits(s, 2) && simple(s, 2) {
-				r.Amounts = append(r.Amounts, Amount{Qualifier: str(s, 1), Cents: p.amount(s, 2, "amount")})
+			if txn.Fits(s, 2) && txn.Simple(s, 2) {
+				r.Amounts = append(r.Amounts, Amount{Qualifier: txn.Str(s, 1), Cents: p.Amount(s, 2, "amount")})
+				continue
+			}
+		default:
+			if p.Part(pts, s) {
 				continue
 			}
 		}
-		r.Other = append(r.Other, p.other(s))
+		r.Other = append(r.Other, p.Other(s))
 	}
-	for _, c := range l.Loops {
-		for _, s := range ordered(c) {
-			r.Other = append(r.Other, p.other(s))
-		}
-	}
+	r.Other = append(r.Other, p.kept(l.Loops)...)
 	return r
 }
 
 func (p *parser) claim(l *validate.Loop, lineLoop string) Claim {
 	var c Claim
 	seen := false
-	for _, s := range ordered(l) {
+	pts := txn.Parts{Refs: &c.Refs, Dates: &c.Dates}
+	for _, s := range txn.Ordered(l) {
 		switch s.ID {
 		case "TRN":
 			p.trigger(&c.Trace, &seen, s)
@@ -316,30 +259,24 @@ func (p *parser) claim(l *validate.Loop, lineLoop string) Claim {
 				c.Statuses = append(c.Statuses, st)
 				continue
 			}
-		case "REF":
-			if r, ok := ref(s); ok {
-				c.Refs = append(c.Refs, r)
-				continue
-			}
 		case "AMT":
-			if c.Charge == nil && str(s, 1) == "T3" && fits(s, 2) && simple(s, 2) {
-				v := p.amount(s, 2, "total claim charge")
+			if c.Charge == nil && txn.Str(s, 1) == "T3" && txn.Fits(s, 2) && txn.Simple(s, 2) {
+				v := p.Amount(s, 2, "total claim charge")
 				c.Charge = &v
 				continue
 			}
-		case "DTP":
-			if d, ok := p.dtp(s); ok {
-				c.Dates = append(c.Dates, d)
+		default:
+			if p.Part(pts, s) {
 				continue
 			}
 		}
-		c.Other = append(c.Other, p.other(s))
+		c.Other = append(c.Other, p.Other(s))
 	}
 	for _, k := range l.Loops {
 		if k.ID == lineLoop {
 			c.Lines = append(c.Lines, p.line(k))
 		} else {
-			c.OtherLoops = append(c.OtherLoops, p.loop(k))
+			c.OtherLoops = append(c.OtherLoops, p.Loop(k))
 		}
 	}
 	return c
@@ -348,40 +285,35 @@ func (p *parser) claim(l *validate.Loop, lineLoop string) Claim {
 func (p *parser) line(l *validate.Loop) Line {
 	var ln Line
 	seen := false
-	for _, s := range ordered(l) {
+	pts := txn.Parts{Refs: &ln.Refs, Dates: &ln.Dates}
+	for _, s := range txn.Ordered(l) {
 		switch s.ID {
 		case "SVC":
-			if seen || !fits(s, 7) || !simpleFrom(s, 2, 7) || s.Repetitions(1) > 1 || s.Components(1) > 7 ||
-				!blank(s, 5) || !blank(s, 6) {
-				p.fail(s, 0, 0, "SVC does not fit the service line (a second SVC, or SVC05, SVC06, composites or repeats)")
+			if seen || !txn.Fits(s, 7) || !txn.SimpleFrom(s, 2, 7) || s.Repetitions(1) > 1 || s.Components(1) > 7 ||
+				!txn.Blank(s, 5) || !txn.Blank(s, 6) {
+				p.Fail(s, 0, 0, "SVC does not fit the service line (a second SVC, or SVC05, SVC06, composites or repeats)")
 				continue
 			}
 			seen = true
-			if pr := procedure(s, 1); pr != nil {
+			if pr := txn.ProcedureOf(s, 1); pr != nil {
 				ln.Procedure = *pr
 			}
-			ln.Charge = p.amount(s, 2, "line item charge amount")
-			ln.Paid = p.optAmount(s, 3)
-			ln.RevenueCode = str(s, 4)
-			ln.Units = p.optDecimal(s, 7, 4)
+			ln.Charge = p.Amount(s, 2, "line item charge amount")
+			ln.Paid = p.OptAmount(s, 3)
+			ln.RevenueCode = txn.Str(s, 4)
+			ln.Units = p.OptDecimal(s, 7, 4)
 			continue
 		case "STC":
 			if st, ok := p.status(s); ok {
 				ln.Statuses = append(ln.Statuses, st)
 				continue
 			}
-		case "REF":
-			if r, ok := ref(s); ok {
-				ln.Refs = append(ln.Refs, r)
-				continue
-			}
-		case "DTP":
-			if d, ok := p.dtp(s); ok {
-				ln.Dates = append(ln.Dates, d)
+		default:
+			if p.Part(pts, s) {
 				continue
 			}
 		}
-		ln.Other = append(ln.Other, p.other(s))
+		ln.Other = append(ln.Other, p.Other(s))
 	}
 	return ln
 }
@@ -389,7 +321,7 @@ func (p *parser) line(l *validate.Loop) Line {
 // status reads an STC segment; it reports false when the segment holds
 // what Status cannot.
 func (p *parser) status(s *x12.Segment) (Status, bool) {
-	if !fits(s, 12) || !simpleFrom(s, 2, 9) || !simpleFrom(s, 12, 12) {
+	if !txn.Fits(s, 12) || !txn.SimpleFrom(s, 2, 9) || !txn.SimpleFrom(s, 12, 12) {
 		return Status{}, false
 	}
 	var st Status
@@ -397,22 +329,22 @@ func (p *parser) status(s *x12.Segment) (Status, bool) {
 		if s.Repetitions(i) > 1 || s.Components(i) > 4 {
 			return Status{}, false
 		}
-		if blank(s, i) {
-			if i == 1 || (i == 10 && !blank(s, 11)) {
+		if txn.Blank(s, i) {
+			if i == 1 || (i == 10 && !txn.Blank(s, 11)) {
 				return Status{}, false
 			}
 			continue
 		}
-		st.Codes = append(st.Codes, StatusCode{Category: comp(s, i, 1), Code: comp(s, i, 2), Entity: comp(s, i, 3), CodeList: comp(s, i, 4)})
+		st.Codes = append(st.Codes, StatusCode{Category: txn.Comp(s, i, 1), Code: txn.Comp(s, i, 2), Entity: txn.Comp(s, i, 3), CodeList: txn.Comp(s, i, 4)})
 	}
-	st.Effective = p.date(s, 2, 0, val(s, 2))
-	st.Action = str(s, 3)
-	st.Charge = p.optAmount(s, 4)
-	st.Paid = p.optAmount(s, 5)
-	st.Adjudicated = p.date(s, 6, 0, val(s, 6))
-	st.PaymentMethod = str(s, 7)
-	st.Issued = p.date(s, 8, 0, val(s, 8))
-	st.CheckNumber = str(s, 9)
-	st.Message = str(s, 12)
+	st.Effective = p.Date(s, 2, 0, txn.Val(s, 2))
+	st.Action = txn.Str(s, 3)
+	st.Charge = p.OptAmount(s, 4)
+	st.Paid = p.OptAmount(s, 5)
+	st.Adjudicated = p.Date(s, 6, 0, txn.Val(s, 6))
+	st.PaymentMethod = txn.Str(s, 7)
+	st.Issued = p.Date(s, 8, 0, txn.Val(s, 8))
+	st.CheckNumber = txn.Str(s, 9)
+	st.Message = txn.Str(s, 12)
 	return st, true
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/claimgate/claimgate/x12"
+	"github.com/claimgate/claimgate/x12/internal/txntest"
 )
 
 var samples = []struct{ dir, name string }{
@@ -64,9 +65,9 @@ func write(t *testing.T, ts ...*Transaction) []byte {
 func TestSamples(t *testing.T) {
 	for _, s := range samples {
 		t.Run(s.name, func(t *testing.T) {
-			data := rawSample(t, s.dir, s.name)
+			data := txntest.RawSample(t, s.dir, s.name)
 			ts := read(t, data)
-			want := checkGolden(t, s.name, ts)
+			want := txntest.CheckGolden(t, s.name, ts)
 			var back []*Transaction
 			if err := json.Unmarshal(want, &back); err != nil {
 				t.Fatalf("unmarshal golden: %v", err)
@@ -75,7 +76,7 @@ func TestSamples(t *testing.T) {
 				t.Errorf("golden JSON does not read back (-parsed +json):\n%s", diff)
 			}
 			out := write(t, ts...)
-			compareSegments(t, s.name, setSegments(t, data, numeric), setSegments(t, out, numeric))
+			txntest.CompareSegments(t, s.name, txntest.SetSegments(t, data, numeric), txntest.SetSegments(t, out, numeric))
 			if diff := cmp.Diff(ts, read(t, out)); diff != "" {
 				t.Errorf("parse(write(parse(f))) differs (-first +second):\n%s", diff)
 			}
@@ -90,8 +91,8 @@ func TestSamples(t *testing.T) {
 func TestSampleFindings(t *testing.T) {
 	for _, s := range samples {
 		t.Run(s.name, func(t *testing.T) {
-			data := rawSample(t, s.dir, s.name)
-			want, got := findings(t, data), findings(t, write(t, read(t, data)...))
+			data := txntest.RawSample(t, s.dir, s.name)
+			want, got := txntest.Findings(t, data), txntest.Findings(t, write(t, read(t, data)...))
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("findings differ (-sample +written):\n%s", diff)
 			}
@@ -124,7 +125,7 @@ func clinic() Party {
 // synthetic276 is a made-up 276 that sets every field a 276 carries.
 func synthetic276() *Transaction {
 	return &Transaction{
-		Envelope: testEnvelope("HR", VersionStatus), Kind: Request, Version: VersionStatus, Purpose: "13", Ref: "REQ276",
+		Envelope: txntest.Envelope("HR", VersionStatus), Kind: Request, Version: VersionStatus, Purpose: "13", Ref: "REQ276",
 		Created: day8("20261127").Add(10*time.Hour + 5*time.Minute),
 		Sources: []Source{{
 			Party: payer(),
@@ -166,10 +167,10 @@ func synthetic276() *Transaction {
 // synthetic277 is a made-up 277 that sets every field a 277 carries.
 func synthetic277() *Transaction {
 	t := synthetic276()
-	t.Envelope = testEnvelope("HN", VersionStatus)
+	t.Envelope = txntest.Envelope("HN", VersionStatus)
 	t.Kind, t.Purpose, t.Type = Response, "08", "DG"
 	src := &t.Sources[0]
-	src.Contacts = []Contact{{Function: "IC", Name: "CLAIM STATUS", Numbers: []Communication{{"TE", "8005550199"}, {"EX", "12"}}}}
+	src.Contacts = []Contact{{Function: "IC", Name: "CLAIM STATUS", Numbers: []Communication{{Qualifier: "TE", Number: "8005550199"}, {Qualifier: "EX", Number: "12"}}}}
 	rcv := &src.Receivers[0]
 	rcv.Report = &Report{Trace: Trace{Type: "2", Number: "REQ276"}, Statuses: []Status{{Codes: []StatusCode{{Category: "A1", Code: "19", Entity: "PR"}}, Effective: day8("20261127")}}}
 	pr := &rcv.Providers[0]
@@ -202,7 +203,7 @@ func synthetic277() *Transaction {
 func synthetic277CA() *Transaction {
 	acc := Status{Codes: []StatusCode{{Category: "A2", Code: "20"}}, Effective: day8("20261127"), Action: "WQ", Charge: i64(15000)}
 	return &Transaction{
-		Envelope: testEnvelope("HN", VersionAck), Kind: Ack, Version: VersionAck, Purpose: "08", Ref: "BATCH0001",
+		Envelope: txntest.Envelope("HN", VersionAck), Kind: Ack, Version: VersionAck, Purpose: "08", Ref: "BATCH0001",
 		Created: day8("20261127").Add(11 * time.Hour), Type: "TH",
 		Sources: []Source{{
 			Party: payer(),
@@ -268,7 +269,7 @@ func TestSynthetic(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			out := write(t, tc.tr)
 			if tc.validate {
-				noFindings(t, tc.name, out)
+				txntest.NoFindings(t, tc.name, out)
 			}
 			got := read(t, out)
 			if len(got) != 1 {
@@ -345,7 +346,7 @@ func TestParseErrors(t *testing.T) {
 			`status: segment 25 (DTP): element 3: date "2009031": invalid value: want CCYYMMDD`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			base := string(rawSample(t, tc.dir, tc.file))
+			base := string(txntest.RawSample(t, tc.dir, tc.file))
 			if !strings.Contains(base, tc.old) {
 				t.Fatalf("%q not in sample", tc.old)
 			}
@@ -395,39 +396,12 @@ func TestWriteErrors(t *testing.T) {
 }
 
 func fuzzRoundTrip(t *testing.T, data []byte) {
-	ts, err := Read(bytes.NewReader(data))
-	if err != nil {
-		return
-	}
-	var out bytes.Buffer
-	xw := fuzzWriter(t, &out, "HN", VersionStatus)
-	for i, tr := range ts {
-		if err := tr.WriteSet(xw, "0001"); err != nil {
-			if errors.Is(err, x12.ErrDelimiterInValue) || errors.Is(err, ErrGuide) {
-				return // delimiters other than the default ones, or what the guide does not allow
-			}
-			t.Fatalf("WriteSet %d: %v", i, err)
-		}
-	}
-	endFuzzWriter(t, xw)
-	again, err := Read(&out)
-	if err != nil {
-		t.Fatalf("re-read: %v\n%s", err, out.String())
-	}
-	if len(again) != len(ts) {
-		t.Fatalf("re-read %d sets, want %d", len(again), len(ts))
-	}
-	for i := range ts {
-		ts[i].Envelope, again[i].Envelope = Envelope{}, Envelope{}
-		if diff := cmp.Diff(ts[i], again[i]); diff != "" {
-			t.Fatalf("set %d: parse(write(parse)) differs (-first +second):\n%s", i, diff)
-		}
-	}
+	txntest.RoundTrip(t, data, "HN", VersionStatus, Read, (*Transaction).WriteSet, func(x *Transaction) *Envelope { return &x.Envelope })
 }
 
 func FuzzParse277(f *testing.F) {
 	for _, s := range samples {
-		f.Add(rawSample(f, s.dir, s.name))
+		f.Add(txntest.RawSample(f, s.dir, s.name))
 	}
 	var b bytes.Buffer
 	if err := Write(&b, synthetic276(), synthetic277(), synthetic277CA()); err != nil {
@@ -443,7 +417,7 @@ func TestReply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.Envelope = testEnvelope("HN", VersionStatus)
+	r.Envelope = txntest.Envelope("HN", VersionStatus)
 	paid := Status{Codes: []StatusCode{{Category: "F1", Code: "65"}}, Effective: day8("20261120"), Charge: i64(1234567), Paid: i64(1000000)}
 	sub := &r.Sources[0].Receivers[0].Providers[0].Members[0]
 	sub.Claims[0].Statuses = []Status{paid}
@@ -451,7 +425,7 @@ func TestReply(t *testing.T) {
 	sub.Claims[0].Lines[0].Statuses = []Status{{Codes: []StatusCode{{Category: "F1", Code: "65"}}, Effective: day8("20261120")}}
 	sub.Dependents[0].Claims[0].Statuses = []Status{{Codes: []StatusCode{{Category: "A4", Code: "35"}}, Effective: day8("20261127")}}
 	out := write(t, r)
-	noFindings(t, "reply", out)
+	txntest.NoFindings(t, "reply", out)
 	got := read(t, out)[0]
 	c := got.Sources[0].Receivers[0].Providers[0].Members[0].Claims[0]
 	if c.Trace != (Trace{Type: "2", Number: "CLAIM-TRACE-1"}) || c.PayerClaimNumber() != "PAYERCLAIM1" || c.PatientAccount() != "ACCT-1" {
@@ -503,7 +477,7 @@ func TestHierarchy(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string
-			for _, s := range setSegments(t, write(t, tc.tr), nil) {
+			for _, s := range txntest.SetSegments(t, write(t, tc.tr), nil) {
 				if strings.HasPrefix(s, "HL*") {
 					got = append(got, s)
 				}

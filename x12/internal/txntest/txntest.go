@@ -1,11 +1,14 @@
-// This file is kept identical in x12/elig, x12/status and x12/auth but for
-// its package clause (TestCommonFilesAgree checks).
-
-package elig
+// Package txntest holds the test helpers of the packages of the
+// HL-structured transactions (x12/elig, x12/status, x12/auth): reading the
+// shared samples, golden files (which -update rewrites), segment by segment
+// comparison, validation findings, a made-up envelope and the fuzz
+// round trip. Only tests import it.
+package txntest
 
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -18,12 +21,15 @@ import (
 
 	"github.com/claimgate/claimgate/internal/testshared"
 	"github.com/claimgate/claimgate/x12"
+	"github.com/claimgate/claimgate/x12/internal/txn"
 	"github.com/claimgate/claimgate/x12/validate"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-func rawSample(t testing.TB, dir, name string) []byte {
+// RawSample returns sample name of transaction dir (such as "271") from
+// the shared folder's testdata/x12.
+func RawSample(t testing.TB, dir, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(testshared.Path(t, "testdata", "x12", dir, name))
 	if err != nil {
@@ -32,9 +38,9 @@ func rawSample(t testing.TB, dir, name string) []byte {
 	return b
 }
 
-// checkGolden compares v as indented JSON with testdata/name.golden, which
+// CheckGolden compares v as indented JSON with testdata/name.golden, which
 // -update rewrites, and returns the golden bytes.
-func checkGolden(t *testing.T, name string, v any) []byte {
+func CheckGolden(t *testing.T, name string, v any) []byte {
 	t.Helper()
 	got, err := json.MarshalIndent(v, "", "\t")
 	if err != nil {
@@ -57,11 +63,11 @@ func checkGolden(t *testing.T, name string, v any) []byte {
 	return want
 }
 
-// setSegments returns the segments of every transaction set in data, ST to
+// SetSegments returns the segments of every transaction set in data, ST to
 // SE, each as its elements with the default delimiters and without
 // trailing empty elements and components, the numeric elements listed in
 // numeric (element*100+component for a composite) in canonical form.
-func setSegments(t *testing.T, data []byte, numeric map[string][]int) []string {
+func SetSegments(t *testing.T, data []byte, numeric map[string][]int) []string {
 	t.Helper()
 	sr := x12.NewSetReader(x12.NewReader(bytes.NewReader(data)))
 	var out []string
@@ -118,11 +124,11 @@ func canonical(s *x12.Segment, numeric map[string][]int) string {
 	return strings.Join(el, "*")
 }
 
-// compareSegments reports the first segments where got differs from want.
+// CompareSegments reports the first segments where got differs from want.
 // SE is not compared: it is counted afresh (some samples' counts and
 // control numbers are wrong), and the written file is checked to have no
 // envelope problem instead.
-func compareSegments(t *testing.T, name string, want, got []string) {
+func CompareSegments(t *testing.T, name string, want, got []string) {
 	t.Helper()
 	strip := func(ss []string) []string {
 		var out []string
@@ -138,9 +144,9 @@ func compareSegments(t *testing.T, name string, want, got []string) {
 	}
 }
 
-// noFindings validates every transaction set in data with our own engine
+// NoFindings validates every transaction set in data with our own engine
 // and reports its errors and envelope problems.
-func noFindings(t *testing.T, name string, data []byte) {
+func NoFindings(t *testing.T, name string, data []byte) {
 	t.Helper()
 	env, err := validate.Stream(bytes.NewReader(data), func(r *validate.SetResult) error {
 		for _, f := range r.Findings {
@@ -158,9 +164,9 @@ func noFindings(t *testing.T, name string, data []byte) {
 	}
 }
 
-// findings returns the error findings of every set in data by position in
+// Findings returns the error findings of every set in data by position in
 // its set, code and message.
-func findings(t *testing.T, data []byte) []string {
+func Findings(t *testing.T, data []byte) []string {
 	t.Helper()
 	var out []string
 	_, err := validate.Stream(bytes.NewReader(data), func(r *validate.SetResult) error {
@@ -177,9 +183,9 @@ func findings(t *testing.T, data []byte) []string {
 	return out
 }
 
-// testEnvelope is a made-up envelope for synthetic transactions.
-func testEnvelope(gs01, version string) Envelope {
-	return Envelope{
+// Envelope is a made-up envelope for synthetic transactions.
+func Envelope(gs01, version string) txn.Envelope {
+	return txn.Envelope{
 		Interchange: x12.InterchangeHeader{
 			AuthQualifier: "00", SecurityQualifier: "00",
 			SenderQualifier: "ZZ", SenderID: "CLAIMGATE", ReceiverQualifier: "ZZ", ReceiverID: "TESTPAYER",
@@ -194,11 +200,11 @@ func testEnvelope(gs01, version string) Envelope {
 	}
 }
 
-// fuzzWriter returns a Writer inside an open interchange and group, for
+// FuzzWriter returns a Writer inside an open interchange and group, for
 // fuzz targets that write one set with WriteSet.
-func fuzzWriter(t *testing.T, buf *bytes.Buffer, gs01, version string) *x12.Writer {
+func FuzzWriter(t *testing.T, buf *bytes.Buffer, gs01, version string) *x12.Writer {
 	t.Helper()
-	env := testEnvelope(gs01, version)
+	env := Envelope(gs01, version)
 	xw := x12.NewWriter(buf, x12.DefaultDelimiters)
 	if err := xw.BeginInterchange(env.Interchange); err != nil {
 		t.Fatal(err)
@@ -209,7 +215,9 @@ func fuzzWriter(t *testing.T, buf *bytes.Buffer, gs01, version string) *x12.Writ
 	return xw
 }
 
-func endFuzzWriter(t *testing.T, xw *x12.Writer) {
+// EndFuzzWriter closes the group and interchange FuzzWriter opened, and
+// flushes.
+func EndFuzzWriter(t *testing.T, xw *x12.Writer) {
 	t.Helper()
 	if err := xw.EndGroup(); err != nil {
 		t.Fatal(err)
@@ -222,22 +230,41 @@ func endFuzzWriter(t *testing.T, xw *x12.Writer) {
 	}
 }
 
-func TestCommonFilesAgree(t *testing.T) {
-	for _, file := range []string{"common.go", "helpers_test.go"} {
-		var first []byte
-		for _, pkg := range []string{"elig", "status", "auth"} {
-			b, err := os.ReadFile(filepath.Join("..", pkg, file))
-			if err != nil {
-				t.Fatal(err)
+// RoundTrip is the body of a fuzz target: it reads data with read, and
+// what reads without an error it writes again, set by set with writeSet
+// into one group (GS01 gs01, GS08 version), reads that back, and fails
+// unless it has as many sets and, but for their envelopes (which env
+// points to), the same. Write errors of a delimiter in a value, or of
+// what the guide does not allow, end it quietly.
+func RoundTrip[T any](t *testing.T, data []byte, gs01, version string, read func(io.Reader) ([]T, error),
+	writeSet func(t T, xw *x12.Writer, control string) error, env func(T) *txn.Envelope) {
+	t.Helper()
+	ts, err := read(bytes.NewReader(data))
+	if err != nil {
+		return
+	}
+	var out bytes.Buffer
+	xw := FuzzWriter(t, &out, gs01, version)
+	for i, tr := range ts {
+		if err := writeSet(tr, xw, "0001"); err != nil {
+			if errors.Is(err, x12.ErrDelimiterInValue) || errors.Is(err, txn.ErrGuide) {
+				return // delimiters other than the default ones, or what the guide does not allow
 			}
-			b = bytes.Replace(b, []byte("package "+pkg+"\n"), []byte("package PKG\n"), 1)
-			if first == nil {
-				first = b
-				continue
-			}
-			if diff := cmp.Diff(string(first), string(b)); diff != "" {
-				t.Errorf("%s: x12/%s's differs from x12/elig's (-elig +%s):\n%s", file, pkg, pkg, diff)
-			}
+			t.Fatalf("WriteSet %d: %v", i, err)
+		}
+	}
+	EndFuzzWriter(t, xw)
+	again, err := read(&out)
+	if err != nil {
+		t.Fatalf("re-read: %v\n%s", err, out.String())
+	}
+	if len(again) != len(ts) {
+		t.Fatalf("re-read %d sets, want %d", len(again), len(ts))
+	}
+	for i := range ts {
+		*env(ts[i]), *env(again[i]) = txn.Envelope{}, txn.Envelope{}
+		if diff := cmp.Diff(ts[i], again[i]); diff != "" {
+			t.Fatalf("set %d: parse(write(parse)) differs (-first +second):\n%s", i, diff)
 		}
 	}
 }
