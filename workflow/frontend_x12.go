@@ -92,7 +92,7 @@ func (s *Service) Inquiry270(f *Facts, now time.Time) (*elig.Inquiry, string, er
 		asked.Name = elig.Name{Entity: "03", Type: "1", Last: x12Text(pt.Last), First: x12Text(pt.First)}
 		asked.Insured = &elig.Insured{Subscriber: "N", Relationship: string(cov.Relationship)}
 		sub = elig.Member{Party: elig.Party{Name: elig.Name{Entity: "IL", Type: "1", Last: x12Text(cov.SubscriberLast), First: x12Text(cov.SubscriberFirst),
-			IDQualifier: "MI", ID: x12Text(cov.MemberID)}}, Dependents: []elig.Member{asked}}
+			IDQualifier: "MI", ID: x12Text(cov.MemberID)}}, Traces: asked.Traces, Dependents: []elig.Member{asked}}
 		if !cov.SubscriberBirthDate.IsZero() {
 			sub.BirthDate = cov.SubscriberBirthDate.Time()
 		}
@@ -224,15 +224,17 @@ func read271(c *claimgate.EligibilityCheck, resp []byte, f *Facts, trace string)
 		c.Reason = fmt.Sprintf("the 271 is about member %q, not the member asked about", m.Name.ID)
 		return
 	}
+	traces := m.Traces
 	if len(m.Dependents) > 0 {
 		m = &m.Dependents[0]
+		traces = append(traces, m.Traces...)
 		if len(m.Rejects) > 0 {
 			c.Status, c.RejectCode = claimgate.EligRejected, m.Rejects[0].Reason
 			return
 		}
 	}
 	traced := false
-	for _, t := range m.Traces {
+	for _, t := range traces {
 		traced = traced || t.Number == trace
 	}
 	if !traced {

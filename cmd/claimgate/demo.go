@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/claimgate/claimgate/internal/seed"
+	"github.com/claimgate/claimgate/testpayer"
 	"github.com/claimgate/claimgate/workflow"
 )
 
@@ -47,15 +48,25 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	start := time.Now()
 	wf := workflow.New(s)
 	wf.ChargeLagDays = *lag
-	p, err := seed.Seed(ctx, s, wf, seed.Options{Patients: *patients, Seed: *seedN, AdminPassword: *password})
+	// The built-in test payer answers the demo's 270s and 278s in real time.
+	tp, err := testpayer.New(testpayer.DefaultConfig(), testpayer.Options{})
+	if err != nil {
+		return err
+	}
+	wf.RealTime = tp.RealTime()
+	p, err := seed.Seed(ctx, s, wf, seed.Options{Patients: *patients, Seed: *seedN, AdminPassword: *password, TestPayer: tp})
 	if err != nil {
 		return fmt.Errorf("seed demo practice: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "claimgate demo: %s — %d patients, %d cases, %d payers, %d users in %s (%s)\n",
 		p.Org.Name, len(p.Patients), len(p.Cases), len(p.Payers), len(p.Users), time.Since(start).Round(time.Millisecond), *path)
+	fr := p.Front
+	fmt.Fprintf(e.stdout, "front-end against the test payer: %d eligibility checks (%d rejected), %d skipped; %d authorizations requested, %d left unrequested with an owner; %d estimates communicated\n",
+		fr.Checked, fr.Rejected, fr.Skipped, fr.AuthRequested, fr.AuthUnrequested, fr.Estimates)
+	fmt.Fprintf(e.stdout, "Ready-to-Bill: %d case(s) passed from data, %d by exception\n", fr.PassedFromData, fr.PassedByException)
 	fmt.Fprintf(e.stdout, "log in as admin (or mgr, frontdesk, coder, biller, ...) with password %s\n", p.AdminPassword)
 	if *noServe {
 		return nil
 	}
-	return serve(ctx, e, s, *addr, false, *lag)
+	return serve(ctx, e, s, *addr, false, *lag, wf.RealTime)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/claimgate/claimgate"
+	"github.com/claimgate/claimgate/clearinghouse"
 	claimhttp "github.com/claimgate/claimgate/http"
 	"github.com/claimgate/claimgate/internal/seed"
 	"github.com/claimgate/claimgate/workflow"
@@ -44,7 +45,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "database: %s\n", where)
-	return serve(ctx, e, s, *addr, *secure, *lag)
+	return serve(ctx, e, s, *addr, *secure, *lag, nil)
 }
 
 // ensureAdmin creates an admin with a random password on an empty database,
@@ -69,10 +70,11 @@ func ensureAdmin(ctx context.Context, e *env, s claimgate.Store) error {
 }
 
 // serve runs the HTTP server until ctx is done, then shuts it down gracefully.
-func serve(ctx context.Context, e *env, s claimgate.Store, addr string, secure bool, chargeLagDays int) error {
+func serve(ctx context.Context, e *env, s claimgate.Store, addr string, secure bool, chargeLagDays int, rt clearinghouse.RealTime) error {
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	wf := workflow.New(s)
 	wf.ChargeLagDays = chargeLagDays
+	wf.RealTime = rt // nil: eligibility and authorization are verified by phone or portal
 	h, err := claimhttp.NewServer(claimhttp.Config{Store: s, Workflow: wf, Logger: logger, Now: time.Now, SecureCookies: secure})
 	if err != nil {
 		return err

@@ -155,7 +155,8 @@ func seedReference(ctx context.Context, st claimgate.Store, p *Practice) error {
 // at returns a copy of wf whose clock reads t: the demo's history happened
 // at its own times (a note written on the day, a charge entered late).
 func at(wf *workflow.Service, t time.Time) *workflow.Service {
-	return &workflow.Service{Store: wf.Store, Now: func() time.Time { return t }, Codes: wf.Codes, ChargeLagDays: wf.ChargeLagDays}
+	return &workflow.Service{Store: wf.Store, Now: func() time.Time { return t }, Codes: wf.Codes, ChargeLagDays: wf.ChargeLagDays,
+		EligibilityWindowDays: wf.EligibilityWindowDays, RealTime: wf.RealTime, X12: wf.X12}
 }
 
 // crossReadyToBill logs a manager's exception for every Ready-to-Bill item
@@ -180,8 +181,9 @@ func crossReadyToBill(ctx context.Context, wf *workflow.Service, p *Practice, c 
 
 // seedEncounter records the case's plan, moves it to target, and captures
 // what happened, with the case's defect planted. k counts the cases sent to
-// target so far: it picks the visit and, at coding, the defect.
-func seedEncounter(ctx context.Context, wf *workflow.Service, p *Practice, c claimgate.Case, target claimgate.Stage, k int) error {
+// target so far: it picks the visit and, at coding, the defect; i is the
+// case's number, which picks its front-end failure mode.
+func seedEncounter(ctx context.Context, wf *workflow.Service, p *Practice, c claimgate.Case, target claimgate.Stage, k, i int) error {
 	v := visits[k%len(visits)]
 	defect := k % numDefects
 	if target != claimgate.Coding {
@@ -198,6 +200,9 @@ func seedEncounter(ctx context.Context, wf *workflow.Service, p *Practice, c cla
 	}
 	if _, _, err := at(wf, dos.Add(-72*time.Hour)).PlanEncounter(ctx, &front, c.ID, workflow.PlanInput{ScheduledAt: dos.Add(9 * time.Hour), Items: plan}); err != nil {
 		return fmt.Errorf("plan: %w", err)
+	}
+	if err := seedFrontEnd(ctx, wf, p, c, i, wf.Now().UTC()); err != nil {
+		return fmt.Errorf("front-end: %w", err)
 	}
 	if target.Number() < claimgate.Encounter.Number() {
 		return nil

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/claimgate/claimgate"
+	"github.com/claimgate/claimgate/testpayer"
 	"github.com/claimgate/claimgate/workflow"
 )
 
@@ -27,6 +28,11 @@ type Options struct {
 	// UserPassword is the password of the role users; empty uses AdminPassword.
 	UserPassword string
 	Now          time.Time
+	// TestPayer, when set with a workflow whose RealTime reaches it, puts
+	// the patients on its roster and runs the cases' front-end against it
+	// (eligibility, authorization, estimate), with the SOP's failure modes
+	// planted in turn.
+	TestPayer *testpayer.Payer
 }
 
 // Practice is what Seed created.
@@ -40,6 +46,9 @@ type Practice struct {
 	Cases         []claimgate.Case
 	AdminPassword string
 	UserPassword  string
+	// Front counts what the front-end run against the test payer did.
+	Front     FrontEndSummary
+	testPayer *testpayer.Payer
 }
 
 // roleUsers are the practice's staff: one user per role, plus a manager and
@@ -89,7 +98,7 @@ func Seed(ctx context.Context, st claimgate.Store, wf *workflow.Service, opt Opt
 		opt.Now = time.Now().UTC()
 	}
 	rng := mrand.New(mrand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15))
-	p := &Practice{Users: map[string]claimgate.User{}, AdminPassword: opt.AdminPassword, UserPassword: opt.UserPassword}
+	p := &Practice{Users: map[string]claimgate.User{}, AdminPassword: opt.AdminPassword, UserPassword: opt.UserPassword, testPayer: opt.TestPayer}
 	if p.AdminPassword == "" {
 		p.AdminPassword = RandomPassword()
 	}
@@ -163,6 +172,9 @@ func Seed(ctx context.Context, st claimgate.Store, wf *workflow.Service, opt Opt
 	if err := seedReference(ctx, st, p); err != nil {
 		return nil, err
 	}
+	if err := seedAuthRules(ctx, st, p); err != nil {
+		return nil, err
+	}
 	admin := p.Users["admin"]
 	sentTo := map[claimgate.Stage]int{} // cases sent to each mid-cycle stage so far
 	for i := 0; i < opt.Patients; i++ {
@@ -190,6 +202,11 @@ func Seed(ctx context.Context, st claimgate.Store, wf *workflow.Service, opt Opt
 		}
 		if err := st.CreateCoverage(ctx, &cov); err != nil {
 			return nil, fmt.Errorf("seed coverage %d: %w", i, err)
+		}
+		if p.testPayer != nil && i%numFrontModes != frontMemberUnknown {
+			if err := enroll(p.testPayer, p, pt, cov, i); err != nil {
+				return nil, fmt.Errorf("seed enrollment %d: %w", i, err)
+			}
 		}
 		// Spread the cases over the front-end and the mid-cycle so every
 		// queue has work. Cases past the front-end were seen already.
@@ -223,7 +240,7 @@ func Seed(ctx context.Context, st claimgate.Store, wf *workflow.Service, opt Opt
 			}
 			s = next
 		}
-		if err := seedEncounter(ctx, wf, p, c, target, sentTo[target]); err != nil {
+		if err := seedEncounter(ctx, wf, p, c, target, sentTo[target], i); err != nil {
 			return nil, fmt.Errorf("seed case %d encounter: %w", c.ID, err)
 		}
 		sentTo[target]++
@@ -231,6 +248,9 @@ func Seed(ctx context.Context, st claimgate.Store, wf *workflow.Service, opt Opt
 			return nil, err
 		}
 		p.Cases = append(p.Cases, c)
+	}
+	if err := p.Front.tally(ctx, wf, p.Cases); err != nil {
+		return nil, fmt.Errorf("seed front-end summary: %w", err)
 	}
 	// Encounters with no charge past the threshold go to the charge_lag queue.
 	if _, err := wf.SweepChargeLag(ctx, &admin); err != nil {
