@@ -237,4 +237,49 @@ type FrontEndStore interface {
 	AddEstimate(ctx context.Context, e *Estimate) error
 	// Estimates returns a case's estimates, newest first.
 	Estimates(ctx context.Context, caseID int64) ([]Estimate, error)
+	DuplicateStore
+}
+
+// Duplicate-patient decisions.
+const (
+	DuplicateMerge = "merge" // the same person: the records are to be merged
+	DuplicateKeep  = "keep"  // different people: both records stay
+)
+
+// DuplicateCandidate is another patient who may be the same person: the
+// same name and birth date, or a coverage with the same member ID at the
+// same payer.
+type DuplicateCandidate struct {
+	Patient Patient
+	Why     string // "same name and birth date", "same member ID at the same payer"
+}
+
+// DuplicateDecision is the logged decision about a pair of patient records:
+// merge or keep, why, who and when.
+type DuplicateDecision struct {
+	ID        int64
+	PatientID int64
+	OtherID   int64
+	Decision  string // DuplicateMerge or DuplicateKeep
+	Reason    string
+	DecidedBy int64
+	DecidedAt time.Time
+}
+
+// EventDuplicateDecided is the event of a duplicate-patient decision.
+const EventDuplicateDecided = "patient.duplicate_decided"
+
+// DuplicateStore finds possible duplicate patients and keeps the decisions
+// about them.
+type DuplicateStore interface {
+	// DuplicateCandidates returns the other patients with the same first
+	// and last name (any case) and birth date, or with a coverage whose
+	// member ID and payer match one of the patient's, ordered by ID.
+	DuplicateCandidates(ctx context.Context, patientID int64) ([]DuplicateCandidate, error)
+	// DecideDuplicate logs d with its event (on no case). A decision on a
+	// pair already decided is a Conflict; an unknown patient is Invalid.
+	DecideDuplicate(ctx context.Context, d *DuplicateDecision) error
+	// DuplicateDecisions returns the decisions naming the patient, oldest
+	// first.
+	DuplicateDecisions(ctx context.Context, patientID int64) ([]DuplicateDecision, error)
 }

@@ -36,6 +36,71 @@ type FrontEnd struct {
 	// WindowDays is the eligibility window (DefaultEligibilityWindowDays
 	// when 0).
 	WindowDays int
+	// Duplicates are the other patients who may be the same person, and
+	// DupDecisions the merge/keep decisions logged about the patient.
+	Duplicates   []claimgate.DuplicateCandidate
+	DupDecisions []claimgate.DuplicateDecision
+}
+
+// registrationProblems are the registration defects beyond missing fields,
+// each a named failure: a plan type the payer does not offer, and a
+// possible duplicate patient with no merge/keep decision logged.
+func registrationProblems(f *Facts, cov claimgate.Coverage, payer claimgate.Payer) []string {
+	var bad []string
+	if len(payer.PlanTypes) > 0 && !slices.Contains(payer.PlanTypes, cov.PlanType) {
+		bad = append(bad, fmt.Sprintf("plan type %s is not one %s offers (%s)", cov.PlanType, payer.Name, strings.Join(payer.PlanTypes, ", ")))
+	}
+	for _, d := range f.Front.UndecidedDuplicates() {
+		bad = append(bad, fmt.Sprintf("possible duplicate patient #%d, %s (%s): log a merge or keep decision", d.Patient.ID, d.Patient.MRN, d.Why))
+	}
+	return bad
+}
+
+// UndecidedDuplicates returns the duplicate candidates no decision covers.
+func (fe *FrontEnd) UndecidedDuplicates() []claimgate.DuplicateCandidate {
+	var out []claimgate.DuplicateCandidate
+	for _, c := range fe.Duplicates {
+		decided := slices.ContainsFunc(fe.DupDecisions, func(d claimgate.DuplicateDecision) bool {
+			return d.PatientID == c.Patient.ID || d.OtherID == c.Patient.ID
+		})
+		if !decided {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// DecideDuplicate logs the front desk's merge or keep decision about the
+// patient and a duplicate candidate, with why. The other patient must be a
+// candidate. Merging the records themselves is the decision's follow-up
+// work, not done here.
+func (s *Service) DecideDuplicate(ctx context.Context, actor *claimgate.User, patientID, otherID int64, decision, reason string) (claimgate.DuplicateDecision, error) {
+	if !canFrontDesk(actor) {
+		return claimgate.DuplicateDecision{}, claimgate.Errorf(claimgate.Forbidden, "deciding about duplicate patients needs the front_desk or manager role")
+	}
+	var bad []string
+	if decision != claimgate.DuplicateMerge && decision != claimgate.DuplicateKeep {
+		bad = append(bad, "decision: merge or keep")
+	}
+	if strings.TrimSpace(reason) == "" {
+		bad = append(bad, "reason: say why (what was compared)")
+	}
+	if len(bad) > 0 {
+		return claimgate.DuplicateDecision{}, &claimgate.Error{Kind: claimgate.Invalid, Msg: "decision not logged: " + strings.Join(bad, "; "), Details: bad}
+	}
+	cands, err := s.Store.DuplicateCandidates(ctx, patientID)
+	if err != nil {
+		return claimgate.DuplicateDecision{}, err
+	}
+	if !slices.ContainsFunc(cands, func(c claimgate.DuplicateCandidate) bool { return c.Patient.ID == otherID }) {
+		return claimgate.DuplicateDecision{}, claimgate.Errorf(claimgate.Invalid, "patient %d is not a possible duplicate of patient %d", otherID, patientID)
+	}
+	d := claimgate.DuplicateDecision{PatientID: patientID, OtherID: otherID, Decision: decision, Reason: strings.TrimSpace(reason),
+		DecidedBy: actor.ID, DecidedAt: s.now()}
+	if err := s.Store.DecideDuplicate(ctx, &d); err != nil {
+		return claimgate.DuplicateDecision{}, fmt.Errorf("log duplicate decision: %w", err)
+	}
+	return d, nil
 }
 
 func (s *Service) eligWindow() int {
@@ -58,6 +123,12 @@ func (s *Service) loadFrontEnd(ctx context.Context, f *Facts) error {
 		return err
 	}
 	if fe.Estimates, err = s.Store.Estimates(ctx, f.Case.ID); err != nil {
+		return err
+	}
+	if fe.Duplicates, err = s.Store.DuplicateCandidates(ctx, f.Patient.ID); err != nil {
+		return err
+	}
+	if fe.DupDecisions, err = s.Store.DuplicateDecisions(ctx, f.Patient.ID); err != nil {
 		return err
 	}
 	if cov, ok := f.Primary(); ok {

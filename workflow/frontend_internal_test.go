@@ -83,3 +83,36 @@ func TestRuleFor(t *testing.T) {
 		}
 	}
 }
+
+func TestRegistrationProblems(t *testing.T) {
+	twin := claimgate.DuplicateCandidate{Patient: claimgate.Patient{ID: 8, MRN: "MRN8"}, Why: "same name and birth date"}
+	tests := []struct {
+		name   string
+		mutate func(f *Facts)
+		want   Status
+		whyHas string
+	}{
+		{"clean", func(*Facts) {}, Pass, "member ID on file"},
+		{"plan type the payer does not offer", func(f *Facts) {
+			p := f.Payers[9]
+			p.PlanTypes = []string{"HM"}
+			f.Payers[9] = p
+		}, Fail, "plan type CI is not one Acme Health offers (HM)"},
+		{"undecided duplicate", func(f *Facts) { f.Front.Duplicates = []claimgate.DuplicateCandidate{twin} }, Fail,
+			"possible duplicate patient #8, MRN8 (same name and birth date): log a merge or keep decision"},
+		{"decided duplicate", func(f *Facts) {
+			f.Front.Duplicates = []claimgate.DuplicateCandidate{twin}
+			f.Front.DupDecisions = []claimgate.DuplicateDecision{{PatientID: 1, OtherID: 8, Decision: claimgate.DuplicateKeep}}
+		}, Pass, "member ID on file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := goodFacts()
+			tt.mutate(f)
+			got := item(t, Evaluate(ReadyToBill, f), "registration")
+			if got.Result.Status != tt.want || !strings.Contains(got.Result.Why, tt.whyHas) {
+				t.Errorf("registration = %s %q, want %s containing %q", got.Result.Status, got.Result.Why, tt.want, tt.whyHas)
+			}
+		})
+	}
+}

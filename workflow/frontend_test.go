@@ -3,6 +3,7 @@ package workflow_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -538,5 +539,38 @@ func TestEstimateCappedAtOutOfPocket(t *testing.T) {
 	}
 	if it := f.item(t, c.ID, "patient_responsibility"); it.Result.Status != workflow.Pass || !strings.Contains(it.Result.Why, "phone") {
 		t.Errorf("patient_responsibility = %s %q, want pass", it.Result.Status, it.Result.Why)
+	}
+}
+
+func TestDuplicatePatientDecision(t *testing.T) {
+	ctx := context.Background()
+	f := newFront(t)
+	c := f.patient(t, "AC1000001", "RIVERA", "ANA", anaBirth)
+	twin := claimgate.Patient{MRN: "MTWIN", First: "Ana", Last: "Rivera", BirthDate: anaBirth, Sex: claimgate.Female}
+	if err := f.st.CreatePatient(ctx, &twin); err != nil {
+		t.Fatal(err)
+	}
+	it := f.item(t, c.ID, "registration")
+	if it.Result.Status != workflow.Fail || !strings.Contains(it.Result.Why, fmt.Sprintf("possible duplicate patient #%d, MTWIN (same name and birth date)", twin.ID)) {
+		t.Errorf("registration with a twin record = %s %q, want the duplicate named", it.Result.Status, it.Result.Why)
+	}
+	if _, err := f.wf.DecideDuplicate(ctx, &f.desk, c.PatientID, twin.ID, "later", ""); claimgate.ErrorKind(err) != claimgate.Invalid || len(claimgate.ErrorDetails(err)) != 2 {
+		t.Errorf("DecideDuplicate(later, no reason) = %v %q, want Invalid naming decision and reason", err, claimgate.ErrorDetails(err))
+	}
+	if _, err := f.wf.DecideDuplicate(ctx, &f.coord, c.PatientID, twin.ID, "keep", "r"); claimgate.ErrorKind(err) != claimgate.Forbidden {
+		t.Errorf("DecideDuplicate by the auth coordinator = %v, want Forbidden", err)
+	}
+	if _, err := f.wf.DecideDuplicate(ctx, &f.desk, c.PatientID, c.PatientID+999, "keep", "r"); claimgate.ErrorKind(err) != claimgate.Invalid {
+		t.Errorf("DecideDuplicate of a stranger = %v, want Invalid", err)
+	}
+	d, err := f.wf.DecideDuplicate(ctx, &f.desk, c.PatientID, twin.ID, claimgate.DuplicateMerge, "same person: card and address match; MTWIN registered twice at the kiosk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.DecidedBy != f.desk.ID || !d.DecidedAt.Equal(f.now) {
+		t.Errorf("decision = %+v, want who and when", d)
+	}
+	if it := f.item(t, c.ID, "registration"); it.Result.Status != workflow.Pass {
+		t.Errorf("registration after the decision = %s %q, want pass", it.Result.Status, it.Result.Why)
 	}
 }

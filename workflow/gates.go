@@ -127,6 +127,9 @@ func checkRegistration(f *Facts) Result {
 	if !cov.ActiveOn(f.Case.ServiceDate) {
 		return fail("primary coverage (member %s) is not in effect on the date of service %s", cov.MemberID, f.Case.ServiceDate)
 	}
+	if bad := registrationProblems(f, cov, payer); len(bad) > 0 {
+		return fail("%s", strings.Join(bad, "; "))
+	}
 	return pass(fmt.Sprintf("patient demographics complete; primary %s plan %s, member ID on file", payer.Name, cov.PlanType))
 }
 

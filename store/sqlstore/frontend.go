@@ -210,3 +210,83 @@ FROM estimates WHERE case_id = $1 ORDER BY communicated_at DESC, id DESC`
 		return e, err
 	})
 }
+
+// DuplicateCandidates returns the patients who may be the same person as
+// patientID.
+func (s *Store) DuplicateCandidates(ctx context.Context, patientID int64) ([]claimgate.DuplicateCandidate, error) {
+	const q = `SELECT o.id, o.mrn, o.first_name, o.last_name, o.birth_date, o.sex,
+	o.addr_line1, o.addr_line2, o.addr_city, o.addr_state, o.addr_zip, o.phone,
+	(lower(o.first_name) = lower(p.first_name) AND lower(o.last_name) = lower(p.last_name) AND o.birth_date = p.birth_date) AS same_name,
+	EXISTS (SELECT 1 FROM coverages oc JOIN coverages pc ON pc.patient_id = p.id
+		WHERE oc.patient_id = o.id AND oc.member_id <> '' AND oc.member_id = pc.member_id AND oc.payer_id = pc.payer_id) AS same_member
+FROM patients o, patients p
+WHERE p.id = $1 AND o.id <> p.id AND (
+	(lower(o.first_name) = lower(p.first_name) AND lower(o.last_name) = lower(p.last_name) AND o.birth_date = p.birth_date)
+	OR EXISTS (SELECT 1 FROM coverages oc JOIN coverages pc ON pc.patient_id = p.id
+		WHERE oc.patient_id = o.id AND oc.member_id <> '' AND oc.member_id = pc.member_id AND oc.payer_id = pc.payer_id))
+ORDER BY o.id`
+	rows, err := s.db.QueryContext(ctx, q, patientID)
+	if err != nil {
+		return nil, s.fail("duplicate candidates", err)
+	}
+	return collect(rows, "duplicate candidates", func(sc interface{ Scan(...any) error }) (claimgate.DuplicateCandidate, error) {
+		var c claimgate.DuplicateCandidate
+		var sameName, sameMember bool
+		p, a := &c.Patient, &c.Patient.Address
+		err := sc.Scan(&p.ID, &p.MRN, &p.First, &p.Last, &p.BirthDate, &p.Sex, &a.Line1, &a.Line2, &a.City, &a.State, &a.Zip, &p.Phone,
+			&sameName, &sameMember)
+		var why []string
+		if sameName {
+			why = append(why, "same name and birth date")
+		}
+		if sameMember {
+			why = append(why, "same member ID at the same payer")
+		}
+		c.Why = strings.Join(why, "; ")
+		return c, err
+	})
+}
+
+// DecideDuplicate logs a merge or keep decision about a pair of patients.
+func (s *Store) DecideDuplicate(ctx context.Context, d *claimgate.DuplicateDecision) error {
+	switch {
+	case d.Decision != claimgate.DuplicateMerge && d.Decision != claimgate.DuplicateKeep:
+		return claimgate.Errorf(claimgate.Invalid, "a duplicate decision is merge or keep, not %q", d.Decision)
+	case d.PatientID == d.OtherID:
+		return claimgate.Errorf(claimgate.Invalid, "a patient is not a duplicate of itself")
+	case strings.TrimSpace(d.Reason) == "":
+		return claimgate.Errorf(claimgate.Invalid, "a duplicate decision needs a reason")
+	}
+	if d.PatientID > d.OtherID {
+		d.PatientID, d.OtherID = d.OtherID, d.PatientID
+	}
+	if d.DecidedAt.IsZero() {
+		d.DecidedAt = now()
+	}
+	d.DecidedAt = norm(d.DecidedAt)
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		const q = `INSERT INTO duplicate_decisions (patient_id, other_id, decision, reason, decided_by, decided_at)
+VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`
+		err := tx.QueryRowContext(ctx, q, ref(d.PatientID), ref(d.OtherID), d.Decision, d.Reason, ref(d.DecidedBy), s.ts(d.DecidedAt)).Scan(&d.ID)
+		if err != nil {
+			return s.fail("duplicate decision", err)
+		}
+		ev := claimgate.Event{Kind: claimgate.EventDuplicateDecided, ActorID: d.DecidedBy, At: d.DecidedAt, Reason: d.Reason,
+			Data: midData{"decision": d.ID, "patient": d.PatientID, "other": d.OtherID, "outcome": d.Decision}.String()}
+		return s.insertEvent(ctx, tx, &ev)
+	})
+}
+
+// DuplicateDecisions returns the decisions naming the patient, oldest first.
+func (s *Store) DuplicateDecisions(ctx context.Context, patientID int64) ([]claimgate.DuplicateDecision, error) {
+	const q = `SELECT id, patient_id, other_id, decision, reason, decided_by, decided_at FROM duplicate_decisions
+WHERE patient_id = $1 OR other_id = $1 ORDER BY id`
+	rows, err := s.db.QueryContext(ctx, q, patientID)
+	if err != nil {
+		return nil, s.fail("duplicate decisions", err)
+	}
+	return collect(rows, "duplicate decisions", func(sc interface{ Scan(...any) error }) (claimgate.DuplicateDecision, error) {
+		var d claimgate.DuplicateDecision
+		return d, sc.Scan(&d.ID, &d.PatientID, &d.OtherID, &d.Decision, &d.Reason, &d.DecidedBy, timeCol{&d.DecidedAt})
+	})
+}

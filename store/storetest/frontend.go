@@ -20,6 +20,7 @@ func FrontEnd(t *testing.T, open func(t *testing.T) claimgate.Store) {
 		{"AuthRules", testAuthRules},
 		{"Authorizations", testAuthorizations},
 		{"Estimates", testEstimates},
+		{"Duplicates", testDuplicates},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -151,4 +152,41 @@ func testEstimates(t *testing.T, s claimgate.Store) {
 	wantKind(t, "AddEstimate(nobody)", s.AddEstimate(ctx, &claimgate.Estimate{CaseID: c.ID, Method: "phone"}), claimgate.Invalid)
 	wantKind(t, "AddEstimate(negative)", s.AddEstimate(ctx, &claimgate.Estimate{CaseID: c.ID, Method: "phone", CommunicatedBy: f.alice.ID, Total: -1}), claimgate.Invalid)
 	wantKind(t, "AddEstimate(unknown case)", s.AddEstimate(ctx, &claimgate.Estimate{CaseID: 999, Method: "phone", CommunicatedBy: f.alice.ID}), claimgate.Invalid)
+}
+
+func testDuplicates(t *testing.T, s claimgate.Store) {
+	ctx := context.Background()
+	f := seed(t, s)
+	twin := claimgate.Patient{MRN: "MRN0002", First: "PAT", Last: "synthetic", BirthDate: f.patient.BirthDate, Sex: claimgate.Female}
+	must(t, s.CreatePatient(ctx, &twin))
+	sharer := claimgate.Patient{MRN: "MRN0003", First: "Other", Last: "Person", BirthDate: claimgate.Date{Year: 1990, Month: 1, Day: 1}}
+	must(t, s.CreatePatient(ctx, &sharer))
+	must(t, s.CreateCoverage(ctx, &claimgate.Coverage{PatientID: sharer.ID, PayerID: f.payer.ID, Rank: 1, MemberID: f.coverage.MemberID}))
+	stranger := claimgate.Patient{MRN: "MRN0004", First: "Pat", Last: "Synthetic", BirthDate: claimgate.Date{Year: 1981, Month: 2, Day: 28}}
+	must(t, s.CreatePatient(ctx, &stranger))
+	got, err := s.DuplicateCandidates(ctx, f.patient.ID)
+	must(t, err)
+	diff(t, "DuplicateCandidates", got, []claimgate.DuplicateCandidate{
+		{Patient: twin, Why: "same name and birth date"},
+		{Patient: sharer, Why: "same member ID at the same payer"},
+	})
+	d := claimgate.DuplicateDecision{PatientID: twin.ID, OtherID: f.patient.ID, Decision: claimgate.DuplicateKeep,
+		Reason: "different middle names and SSN on file", DecidedBy: f.alice.ID, DecidedAt: t0}
+	must(t, s.DecideDuplicate(ctx, &d))
+	if d.PatientID != f.patient.ID || d.OtherID != twin.ID {
+		t.Errorf("decision pair = %d, %d; want the lower ID first", d.PatientID, d.OtherID)
+	}
+	for _, id := range []int64{f.patient.ID, twin.ID} {
+		ds, err := s.DuplicateDecisions(ctx, id)
+		must(t, err)
+		diff(t, "DuplicateDecisions", ds, []claimgate.DuplicateDecision{d})
+	}
+	again := claimgate.DuplicateDecision{PatientID: f.patient.ID, OtherID: twin.ID, Decision: claimgate.DuplicateMerge, Reason: "r", DecidedBy: f.alice.ID}
+	wantKind(t, "DecideDuplicate(decided pair)", s.DecideDuplicate(ctx, &again), claimgate.Conflict)
+	wantKind(t, "DecideDuplicate(maybe)", s.DecideDuplicate(ctx, &claimgate.DuplicateDecision{PatientID: f.patient.ID, OtherID: sharer.ID,
+		Decision: "maybe", Reason: "r", DecidedBy: f.alice.ID}), claimgate.Invalid)
+	wantKind(t, "DecideDuplicate(no reason)", s.DecideDuplicate(ctx, &claimgate.DuplicateDecision{PatientID: f.patient.ID, OtherID: sharer.ID,
+		Decision: claimgate.DuplicateMerge, DecidedBy: f.alice.ID}), claimgate.Invalid)
+	wantKind(t, "DecideDuplicate(unknown patient)", s.DecideDuplicate(ctx, &claimgate.DuplicateDecision{PatientID: f.patient.ID, OtherID: 999,
+		Decision: claimgate.DuplicateMerge, Reason: "r", DecidedBy: f.alice.ID}), claimgate.Invalid)
 }
