@@ -25,6 +25,8 @@ func (s *Server) frontEndRoutes() []route {
 		{"POST", "/api/cases/{id}/authorizations/request", loggedIn, "", s.apiRequestAuthorization},
 		{"POST", "/api/cases/{id}/estimates", loggedIn, "", s.apiRecordEstimate},
 		{"GET", "/api/frontdesk", loggedIn, "", s.apiFrontDesk},
+		{"GET", "/api/patients/{id}/duplicates", loggedIn, "", s.apiDuplicates},
+		{"POST", "/api/patients/{id}/duplicates", loggedIn, "", s.apiDecideDuplicate},
 
 		// Web UI.
 		{"GET", "/frontdesk", loggedIn, "", s.frontDeskPage},
@@ -33,6 +35,7 @@ func (s *Server) frontEndRoutes() []route {
 		{"POST", "/cases/{id}/authorizations", loggedIn, "", s.authorizationForm},
 		{"POST", "/cases/{id}/authorizations/request", loggedIn, "", s.requestAuthorizationForm},
 		{"POST", "/cases/{id}/estimates", loggedIn, "", s.estimateForm},
+		{"POST", "/cases/{id}/duplicates", loggedIn, "", s.duplicateForm},
 	}
 }
 
@@ -55,6 +58,10 @@ func init() {
 		reflect.TypeFor[scheduleRowJSON]():     "ScheduleRow",
 		reflect.TypeFor[itemResultJSON]():      "ItemResult",
 		reflect.TypeFor[eligibilityReqEmpty](): "EligibilityCheckRequest",
+		reflect.TypeFor[duplicateJSON]():       "DuplicateCandidate",
+		reflect.TypeFor[decisionJSON]():        "DuplicateDecision",
+		reflect.TypeFor[duplicatesJSON]():      "Duplicates",
+		reflect.TypeFor[decideRequest]():       "DuplicateDecisionRequest",
 	} {
 		schemaNames[t] = n
 	}
@@ -62,6 +69,7 @@ func init() {
 	requestRequired["AuthorizationRequest"] = []string{"code", "status"}
 	requestRequired["AuthorizationAskRequest"] = []string{"code"}
 	requestRequired["EstimateRequest"] = []string{"method"}
+	requestRequired["DuplicateDecisionRequest"] = []string{"other_id", "decision", "reason"}
 }
 
 // eligibilityReqEmpty documents that a real-time check takes no body.
@@ -80,6 +88,10 @@ var frontEndOps = map[string]apiOp{
 		Tag: "front-end", Body: authAskRequest{}, Status: 201, Resp: authRecordJSON{}, Errors: []int{400, 401, 403, 404, 415, 422}},
 	"POST /api/cases/{id}/estimates": {Summary: "Compute the patient responsibility estimate from the verified benefits and the payer's fee schedule, and record that it was communicated, how, and any deposit (front_desk)",
 		Tag: "front-end", Body: estimateRequest{}, Status: 201, Resp: estimateJSON{}, Errors: []int{400, 401, 403, 404, 415, 422}},
+	"GET /api/patients/{id}/duplicates": {Summary: "The patient's possible duplicates (same name and birth date, or same member ID at the same payer) and the merge/keep decisions logged (audited read)",
+		Tag: "front-end", Status: 200, Resp: duplicatesJSON{}, Errors: []int{401, 404}},
+	"POST /api/patients/{id}/duplicates": {Summary: "Log the merge or keep decision about a possible duplicate, with the reason (front_desk)",
+		Tag: "front-end", Body: decideRequest{}, Status: 201, Resp: decisionJSON{}, Errors: []int{400, 401, 403, 404, 409, 415, 422}},
 	"GET /api/frontdesk": {Summary: "The front desk's day: every appointment of a date with its eligibility, authorization and estimate status and the Ready-to-Bill items that block it (audited read)",
 		Tag: "front-end", Query: []param{{Name: "date", Desc: "the day, YYYY-MM-DD; default today (UTC)", Type: "string"}},
 		Status: 200, Resp: []scheduleRowJSON{}, Errors: []int{401, 422}},
@@ -457,4 +469,92 @@ func (s *Server) apiFrontDesk(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.writeJSON(w, r, http.StatusOK, out)
+}
+
+type duplicateJSON struct {
+	PatientID int64  `json:"patient_id"`
+	MRN       string `json:"mrn"`
+	Name      string `json:"name"`
+	Why       string `json:"why"`
+	Decided   bool   `json:"decided"`
+}
+
+type decisionJSON struct {
+	ID        int64     `json:"id"`
+	PatientID int64     `json:"patient_id"`
+	OtherID   int64     `json:"other_id"`
+	Decision  string    `json:"decision"`
+	Reason    string    `json:"reason"`
+	DecidedBy int64     `json:"decided_by"`
+	DecidedAt time.Time `json:"decided_at"`
+}
+
+func toDecision(d claimgate.DuplicateDecision) decisionJSON {
+	return decisionJSON{ID: d.ID, PatientID: d.PatientID, OtherID: d.OtherID, Decision: d.Decision, Reason: d.Reason, DecidedBy: d.DecidedBy, DecidedAt: d.DecidedAt.UTC()}
+}
+
+type duplicatesJSON struct {
+	PatientID  int64           `json:"patient_id"`
+	Candidates []duplicateJSON `json:"candidates"`
+	Decisions  []decisionJSON  `json:"decisions"`
+}
+
+func (s *Server) apiDuplicates(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "patient")
+	if err != nil {
+		return err
+	}
+	if _, err := s.store.Patient(r.Context(), id); err != nil {
+		return err
+	}
+	cands, err := s.store.DuplicateCandidates(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	decs, err := s.store.DuplicateDecisions(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	fe := workflow.FrontEnd{Duplicates: cands, DupDecisions: decs}
+	open := map[int64]bool{}
+	for _, c := range fe.UndecidedDuplicates() {
+		open[c.Patient.ID] = true
+	}
+	out := duplicatesJSON{PatientID: id, Candidates: []duplicateJSON{}, Decisions: []decisionJSON{}}
+	for _, c := range cands {
+		out.Candidates = append(out.Candidates, duplicateJSON{PatientID: c.Patient.ID, MRN: c.Patient.MRN, Name: patientName(c.Patient), Why: c.Why, Decided: !open[c.Patient.ID]})
+	}
+	for _, d := range decs {
+		out.Decisions = append(out.Decisions, toDecision(d))
+	}
+	if err := s.auditRead(r, "patient/"+strconv.FormatInt(id, 10)+"/duplicates"); err != nil {
+		return err
+	}
+	return s.writeJSON(w, r, http.StatusOK, out)
+}
+
+type decideRequest struct {
+	OtherID  int64  `json:"other_id"`
+	Decision string `json:"decision"`
+	Reason   string `json:"reason"`
+}
+
+func (s *Server) apiDecideDuplicate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "patient")
+	if err != nil {
+		return err
+	}
+	var req decideRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	if _, err := s.store.Patient(r.Context(), id); err != nil {
+		return err
+	}
+	d, err := s.wf.DecideDuplicate(r.Context(), userFrom(r), id, req.OtherID, req.Decision, req.Reason)
+	if err != nil {
+		return err
+	}
+	s.auditChange(r, "create", "patient/"+strconv.FormatInt(id, 10)+"/duplicates")
+	return s.writeJSON(w, r, http.StatusCreated, toDecision(d))
 }

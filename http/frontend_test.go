@@ -182,3 +182,44 @@ func TestFrontEndForms(t *testing.T) {
 		t.Errorf("front desk page after the check lacks the appointment's status:\n%s", day.body)
 	}
 }
+
+func TestDuplicatesAPI(t *testing.T) {
+	f := frontFixture(t)
+	ctx := context.Background()
+	c, err := f.store.Case(ctx, f.caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	twin := claimgate.Patient{MRN: "MRN000999", First: "JORDAN", Last: "testwood", BirthDate: claimgate.Date{Year: 1980, Month: 4, Day: 2}, Sex: claimgate.Female}
+	if err := f.store.CreatePatient(ctx, &twin); err != nil {
+		t.Fatal(err)
+	}
+	fd := f.login("fd")
+	if page := fd.get(fmt.Sprintf("/cases/%d", f.caseID)); !strings.Contains(page.body, fmt.Sprintf(`data-testid="dup-%d"`, twin.ID)) {
+		t.Error("case page does not offer the duplicate decision")
+	}
+	path := fmt.Sprintf("/api/patients/%d/duplicates", c.PatientID)
+	var d duplicatesJSON
+	fd.get(path).decode(t, &d)
+	if len(d.Candidates) != 1 || d.Candidates[0].PatientID != twin.ID || d.Candidates[0].Decided || d.Candidates[0].Why != "same name and birth date" {
+		t.Errorf("duplicates = %+v", d)
+	}
+	if res := fd.do("POST", path, map[string]any{"other_id": twin.ID, "decision": "perhaps", "reason": ""}); res.status != 422 || len(res.problem(t).Errors) != 2 {
+		t.Errorf("bad decision: %d %s", res.status, res.body)
+	}
+	res := fd.do("POST", path, map[string]any{"other_id": twin.ID, "decision": "keep", "reason": "different SSN and address on the cards"})
+	if res.status != http.StatusCreated {
+		t.Fatalf("decide: %d %s", res.status, res.body)
+	}
+	d = duplicatesJSON{}
+	fd.get(path).decode(t, &d)
+	if len(d.Candidates) != 1 || !d.Candidates[0].Decided || len(d.Decisions) != 1 || d.Decisions[0].Decision != "keep" || d.Decisions[0].DecidedBy != f.users["fd"].ID {
+		t.Errorf("after the decision: %+v", d)
+	}
+	if res := fd.do("POST", path, map[string]any{"other_id": twin.ID, "decision": "merge", "reason": "changed my mind"}); res.status != http.StatusConflict {
+		t.Errorf("second decision on the pair: %d, want 409", res.status)
+	}
+	if res := fd.get("/api/patients/999999/duplicates"); res.status != http.StatusNotFound {
+		t.Errorf("unknown patient: %d", res.status)
+	}
+}

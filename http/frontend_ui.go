@@ -276,3 +276,21 @@ func frontEventTitle(e claimgate.Event) string {
 	}
 	return ""
 }
+
+func (s *Server) duplicateForm(w http.ResponseWriter, r *http.Request) error {
+	return s.frontForm(w, r, "Decision not logged", func(id int64) error {
+		c, err := s.store.Case(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		other, err := strconv.ParseInt(r.PostFormValue("other_id"), 10, 64)
+		if err != nil {
+			return &claimgate.Error{Kind: claimgate.Invalid, Msg: "decision not logged: which patient?", Details: []string{"other_id: a patient number"}}
+		}
+		_, err = s.wf.DecideDuplicate(r.Context(), userFrom(r), c.PatientID, other, r.PostFormValue("decision"), r.PostFormValue("reason"))
+		if err == nil {
+			s.auditChange(r, "create", "patient/"+strconv.FormatInt(c.PatientID, 10)+"/duplicates")
+		}
+		return err
+	})
+}
