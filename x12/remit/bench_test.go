@@ -1,8 +1,11 @@
 package remit
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
+	"io"
+	"runtime"
 	"testing"
 	"time"
 
@@ -15,8 +18,28 @@ import (
 // counting them, so the envelope stays consistent.
 func big835(b testing.TB, size int) []byte {
 	b.Helper()
+	g := newGen835(b, size)
+	out, err := io.ReadAll(g)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return out
+}
+
+// gen835 generates the 835 that big835 builds, as an io.Reader, so that a
+// test can stream a large one that is never in memory.
+type gen835 struct {
+	head, body, tail []byte
+	reps             int // body repetitions left
+	cur              []byte
+	state            int
+}
+
+func newGen835(b testing.TB, size int) *gen835 {
+	b.Helper()
 	segs := bytes.Split(bytes.TrimSpace(sample(b, "lfh-secondary-payment.835")), []byte("~"))
-	var head, body [][]byte
+	var head, body bytes.Buffer
+	nh, nb := 0, 0
 	for _, s := range segs {
 		s = bytes.TrimSpace(s)
 		if len(s) == 0 {
@@ -25,27 +48,38 @@ func big835(b testing.TB, size int) []byte {
 		id := string(s[:bytes.IndexByte(s, '*')])
 		switch {
 		case id == "SE" || id == "GE" || id == "IEA":
-		case id == "LX" || len(body) > 0:
-			body = append(body, s)
+		case id == "LX" || nb > 0:
+			body.Write(s)
+			body.WriteByte('~')
+			nb++
 		default:
-			head = append(head, s)
+			head.Write(s)
+			head.WriteByte('~')
+			nh++
 		}
 	}
-	var out bytes.Buffer
-	for _, s := range head {
-		out.Write(s)
-		out.WriteByte('~')
-	}
-	count := len(head) - 2 // ISA and GS are outside the set
-	for out.Len() < size {
-		for _, s := range body {
-			out.Write(s)
-			out.WriteByte('~')
+	reps := max(1, (size-head.Len()+body.Len()-1)/body.Len())
+	count := nh - 2 + reps*nb // ISA and GS are outside the set
+	tail := fmt.Sprintf("SE*%d*1234~GE*1*1~IEA*1*000000907~", count+1)
+	return &gen835{head: head.Bytes(), body: body.Bytes(), tail: []byte(tail), reps: reps, cur: head.Bytes()}
+}
+
+func (g *gen835) Read(p []byte) (int, error) {
+	for len(g.cur) == 0 {
+		switch {
+		case g.state == 0 && g.reps > 0:
+			g.reps--
+			g.cur = g.body
+		case g.state == 0:
+			g.state = 1
+			g.cur = g.tail
+		default:
+			return 0, io.EOF
 		}
-		count += len(body)
 	}
-	fmt.Fprintf(&out, "SE*%d*1234~GE*1*1~IEA*1*000000907~", count+1)
-	return out.Bytes()
+	n := copy(p, g.cur)
+	g.cur = g.cur[n:]
+	return n, nil
 }
 
 // countDelimiters is the baseline: read every byte once and count the
@@ -161,4 +195,131 @@ func BenchmarkTyped835Ratio(b *testing.B) {
 	b.ReportMetric(mb/best[2].Seconds(), "parse-MB/s")
 	b.ReportMetric(float64(best[1])/float64(best[0]), "typed/baseline")
 	b.ReportMetric(float64(best[2])/float64(best[0]), "parse/baseline")
+}
+
+// readDelimiters is the baseline of the x12 and x12/validate benchmarks:
+// the same count, reading every byte once through a buffer of the
+// Reader's size, as a reader of an io.Reader must.
+func readDelimiters(rd io.Reader, buf []byte) int {
+	br := bufio.NewReaderSize(rd, len(buf))
+	n := 0
+	for {
+		k, err := br.Read(buf)
+		for _, c := range buf[:k] {
+			if c == '*' || c == '~' {
+				n++
+			}
+		}
+		if err != nil {
+			return n
+		}
+	}
+}
+
+// decodeClaims reads data with a Decoder and returns the number of claims.
+func decodeClaims(b testing.TB, data []byte) int {
+	d := NewDecoder(bytes.NewReader(data))
+	n := 0
+	for {
+		c, err := d.Next()
+		if err == io.EOF {
+			return n
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		if c != nil {
+			n++
+		}
+	}
+}
+
+// readEnvelopes is the tokenizer alone: x12.Reader and x12.Checker over
+// every segment, as the Decoder runs them.
+func readEnvelopes(b testing.TB, data []byte) int {
+	r := x12.NewReader(bytes.NewReader(data))
+	var c x12.Checker
+	n := 0
+	for {
+		s, err := r.Next()
+		if err == io.EOF {
+			c.End()
+			return n
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		c.Check(s)
+		n++
+	}
+}
+
+// BenchmarkTyped835StreamRatio runs, in each iteration over the same
+// 50 MiB 835, the baseline (a plain loop reading every byte once and
+// counting delimiters), the Reader with envelope checks (the tokenizer the
+// Decoder stands on) and the Decoder (the typed model, claim by claim,
+// envelopes checked). It reports the throughput of the fastest run of each
+// and its time as a ratio to the baseline's, by the wall clock and by the
+// CPU time the process used (getrusage: all threads, the garbage
+// collector's included), which holds steadier on a shared machine.
+func BenchmarkTyped835StreamRatio(b *testing.B) {
+	data := big835(b, 50<<20)
+	claims := decodeClaims(b, data)
+	buf := make([]byte, 64<<10)
+	runs := []func(){
+		func() {
+			if countDelimiters(data) == 0 {
+				b.Fatal("no delimiters")
+			}
+		},
+		func() {
+			if readDelimiters(bytes.NewReader(data), buf) == 0 {
+				b.Fatal("no delimiters")
+			}
+		},
+		func() { readEnvelopes(b, data) },
+		func() {
+			if decodeClaims(b, data) != claims {
+				b.Fatal("claims differ between runs")
+			}
+		},
+	}
+	wall := make([]time.Duration, len(runs))
+	cpu := make([]time.Duration, len(runs))
+	for i := range wall {
+		wall[i], cpu[i] = time.Hour, time.Hour
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		for i, run := range runs {
+			runtime.GC() // each run starts from the same heap
+			t0, c0 := time.Now(), cpuTime()
+			run()
+			wall[i] = min(wall[i], time.Since(t0))
+			cpu[i] = min(cpu[i], cpuTime()-c0)
+		}
+	}
+	mbs := func(d time.Duration) float64 { return float64(len(data)) / 1e6 / d.Seconds() }
+	for i, name := range []string{"baseline", "baseline-read", "envelope", "stream"} {
+		b.ReportMetric(mbs(wall[i]), name+"-MB/s")
+		if i > 1 {
+			b.ReportMetric(float64(wall[i])/float64(wall[0]), name+"/baseline")
+			b.ReportMetric(float64(wall[i])/float64(wall[1]), name+"/baseline-read")
+			if cpu[0] > 0 && cpu[1] > 0 {
+				b.ReportMetric(float64(cpu[i])/float64(cpu[0]), name+"/baseline-cpu")
+				b.ReportMetric(float64(cpu[i])/float64(cpu[1]), name+"/baseline-read-cpu")
+			}
+		}
+	}
+	b.ReportMetric(float64(claims), "claims")
+}
+
+// BenchmarkDecoder is the Decoder alone, with its allocations.
+func BenchmarkDecoder(b *testing.B) {
+	data := big835(b, 50<<20)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		decodeClaims(b, data)
+	}
 }
