@@ -25,6 +25,7 @@ func (s *Server) frontEndRoutes() []route {
 		{"POST", "/api/cases/{id}/authorizations/request", loggedIn, "", s.apiRequestAuthorization},
 		{"POST", "/api/cases/{id}/estimates", loggedIn, "", s.apiRecordEstimate},
 		{"GET", "/api/frontdesk", loggedIn, "", s.apiFrontDesk},
+		{"GET", "/api/frontend/skips", loggedIn, "", s.apiSkips},
 		{"GET", "/api/patients/{id}/duplicates", loggedIn, "", s.apiDuplicates},
 		{"POST", "/api/patients/{id}/duplicates", loggedIn, "", s.apiDecideDuplicate},
 
@@ -62,6 +63,7 @@ func init() {
 		reflect.TypeFor[decisionJSON]():        "DuplicateDecision",
 		reflect.TypeFor[duplicatesJSON]():      "Duplicates",
 		reflect.TypeFor[decideRequest]():       "DuplicateDecisionRequest",
+		reflect.TypeFor[skipRowJSON]():         "GateSkipRow",
 	} {
 		schemaNames[t] = n
 	}
@@ -92,6 +94,9 @@ var frontEndOps = map[string]apiOp{
 		Tag: "front-end", Status: 200, Resp: duplicatesJSON{}, Errors: []int{401, 404}},
 	"POST /api/patients/{id}/duplicates": {Summary: "Log the merge or keep decision about a possible duplicate, with the reason (front_desk)",
 		Tag: "front-end", Body: decideRequest{}, Status: 201, Resp: decisionJSON{}, Errors: []int{400, 401, 403, 404, 409, 415, 422}},
+	"GET /api/frontend/skips": {Summary: "Gate skipping, per day and per user: cases moved past Ready-to-Bill, how many by exception, how many with eligibility verified late or not at all",
+		Tag: "front-end", Query: []param{{Name: "from", Desc: "first day, YYYY-MM-DD; default 13 days before to", Type: "string"}, {Name: "to", Desc: "last day, YYYY-MM-DD; default today (UTC)", Type: "string"}},
+		Status: 200, Resp: []skipRowJSON{}, Errors: []int{401, 422}},
 	"GET /api/frontdesk": {Summary: "The front desk's day: every appointment of a date with its eligibility, authorization and estimate status and the Ready-to-Bill items that block it (audited read)",
 		Tag: "front-end", Query: []param{{Name: "date", Desc: "the day, YYYY-MM-DD; default today (UTC)", Type: "string"}},
 		Status: 200, Resp: []scheduleRowJSON{}, Errors: []int{401, 422}},
@@ -557,4 +562,58 @@ func (s *Server) apiDecideDuplicate(w http.ResponseWriter, r *http.Request) erro
 	}
 	s.auditChange(r, "create", "patient/"+strconv.FormatInt(id, 10)+"/duplicates")
 	return s.writeJSON(w, r, http.StatusCreated, toDecision(d))
+}
+
+type skipRowJSON struct {
+	Day         claimgate.Date `json:"day"`
+	UserID      int64          `json:"user_id"`
+	Crossed     int            `json:"crossed"`
+	ByException int            `json:"by_exception"`
+	EligLate    int            `json:"eligibility_late"`
+	EligMissing int            `json:"eligibility_missing"`
+}
+
+// skipRange reads from and to; default the 14 days to today (UTC).
+func (s *Server) skipRange(r *http.Request) (claimgate.Date, claimgate.Date, error) {
+	q := r.URL.Query()
+	to, from := claimgate.DateOf(s.now().UTC()), claimgate.Date{}
+	var bad []string
+	if v := q.Get("to"); v != "" {
+		d, err := claimgate.ParseDate(v)
+		if err != nil {
+			bad = append(bad, "to: want YYYY-MM-DD")
+		}
+		to = d
+	}
+	from = to.AddDays(-13)
+	if v := q.Get("from"); v != "" {
+		d, err := claimgate.ParseDate(v)
+		if err != nil {
+			bad = append(bad, "from: want YYYY-MM-DD")
+		}
+		from = d
+	}
+	if len(bad) == 0 && to.Before(from) {
+		bad = append(bad, "from: must not be after to")
+	}
+	if len(bad) > 0 {
+		return from, to, &claimgate.Error{Kind: claimgate.Invalid, Msg: "bad date range", Details: bad}
+	}
+	return from, to, nil
+}
+
+func (s *Server) apiSkips(w http.ResponseWriter, r *http.Request) error {
+	from, to, err := s.skipRange(r)
+	if err != nil {
+		return err
+	}
+	rows, err := s.wf.Skips(r.Context(), from, to)
+	if err != nil {
+		return err
+	}
+	out := []skipRowJSON{}
+	for _, x := range rows {
+		out = append(out, skipRowJSON{Day: x.Day, UserID: x.UserID, Crossed: x.Crossed, ByException: x.ByException, EligLate: x.EligLate, EligMissing: x.EligMissing})
+	}
+	return s.writeJSON(w, r, http.StatusOK, out)
 }

@@ -154,6 +154,18 @@ func TestFrontEndAPI(t *testing.T) {
 	if len(day) != 1 || day[0].CaseID != f.caseID || !day[0].ReadyToBill || day[0].Eligibility.Status != workflow.Pass || day[0].ScheduledAt == nil {
 		t.Errorf("front desk day = %+v", day)
 	}
+	// The case crosses; the day's skipping report counts it as clean.
+	if res := f.login("mgr").do("POST", base+"/moves", map[string]any{"from": "financial_clearance", "to": "encounter"}); res.status != http.StatusCreated && res.status != http.StatusOK {
+		t.Fatalf("move: %d %s", res.status, res.body)
+	}
+	var skips []skipRowJSON
+	fd.get("/api/frontend/skips").decode(t, &skips)
+	if len(skips) != 1 || skips[0].Crossed != 1 || skips[0].ByException != 0 || skips[0].EligMissing != 0 || skips[0].UserID != f.users["mgr"].ID {
+		t.Errorf("skips = %+v, want one clean crossing by mgr", skips)
+	}
+	if res := fd.get("/api/frontend/skips?from=2026-12-01&to=2026-11-01"); res.status != 422 {
+		t.Errorf("backward range: %d", res.status)
+	}
 	if !f.hasAudit(f.users["fd"].ID, "read", fmt.Sprintf("case/%d/frontend", f.caseID)) || !f.hasAudit(f.users["fd"].ID, "read", "frontdesk/2026-12-01") {
 		t.Error("front-end reads are not audited")
 	}

@@ -212,6 +212,12 @@ type frontDeskPageData struct {
 	Rows     []frontDeskRow
 	Passing  int
 	RealTime bool
+	Skips    []skipRow
+}
+
+type skipRow struct {
+	workflow.SkipRow
+	User string
 }
 
 type frontDeskRow struct {
@@ -243,6 +249,17 @@ func (s *Server) frontDeskPage(w http.ResponseWriter, r *http.Request) error {
 			data.Passing++
 		}
 		data.Rows = append(data.Rows, row)
+	}
+	skips, err := s.wf.Skips(r.Context(), day.AddDays(-13), day)
+	if err != nil {
+		return err
+	}
+	d, err := s.directory(r.Context())
+	if err != nil {
+		return err
+	}
+	for i := len(skips) - 1; i >= 0; i-- { // newest day first
+		data.Skips = append(data.Skips, skipRow{SkipRow: skips[i], User: d.UserName(skips[i].UserID)})
 	}
 	if err := s.auditRead(r, "frontdesk/"+day.String()); err != nil {
 		return err

@@ -819,3 +819,100 @@ func (s *Service) resolvedEligWork(ctx context.Context, actor *claimgate.User, c
 	}
 	return s.completeResolved(ctx, actor, caseID, claimgate.Registration.Queue(), note, "eligibility rejected", "coverage inactive on")
 }
+
+// SkipRow counts, for one day and one user, the cases that user moved past
+// Ready-to-Bill that day, and how many of them passed by exception or had
+// eligibility verified late (after the date of service) or not at all: the
+// SOP's "eligibility gets skipped on busy days", made visible.
+type SkipRow struct {
+	Day         claimgate.Date
+	UserID      int64
+	Crossed     int
+	ByException int
+	EligLate    int
+	EligMissing int
+}
+
+// Skips returns the SkipRows of the days from..to (inclusive), by day then
+// user.
+func (s *Service) Skips(ctx context.Context, from, to claimgate.Date) ([]SkipRow, error) {
+	cases, err := s.Store.Cases(ctx, claimgate.CaseFilter{})
+	if err != nil {
+		return nil, err
+	}
+	type key struct {
+		day  claimgate.Date
+		user int64
+	}
+	rows := map[key]*SkipRow{}
+	for _, c := range cases {
+		if c.Stage.Zone() == claimgate.FrontEnd {
+			continue
+		}
+		evs, err := s.Store.Events(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		var cross *claimgate.Event
+		for i := range evs {
+			e := &evs[i]
+			if e.Kind == claimgate.EventCaseMoved && e.From.Zone() == claimgate.FrontEnd && e.To.Zone() == claimgate.MidCycle {
+				cross = e
+			}
+		}
+		if cross == nil {
+			continue
+		}
+		day := claimgate.DateOf(cross.At.UTC())
+		if day.Before(from) || day.After(to) {
+			continue
+		}
+		f, err := s.Facts(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		k := key{day, cross.ActorID}
+		r := rows[k]
+		if r == nil {
+			r = &SkipRow{Day: day, UserID: cross.ActorID}
+			rows[k] = r
+		}
+		r.Crossed++
+		for _, e := range f.Exceptions {
+			if e.Gate == ReadyToBill.ID && !e.CreatedAt.After(cross.At) {
+				r.ByException++
+				break
+			}
+		}
+		// The check that counts is the newest active one for the date of
+		// service made before the case crossed.
+		var verified *claimgate.EligibilityCheck
+		for i := range f.Front.Checks {
+			ch := &f.Front.Checks[i]
+			if ch.ServiceDate == c.ServiceDate && ch.Status == claimgate.EligActive && !ch.CheckedAt.After(cross.At) {
+				verified = ch
+				break
+			}
+		}
+		switch {
+		case verified == nil:
+			r.EligMissing++
+		case claimgate.DateOf(verified.CheckedAt.UTC()).After(c.ServiceDate):
+			r.EligLate++
+		}
+	}
+	out := make([]SkipRow, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, *r)
+	}
+	slices.SortFunc(out, func(a, b SkipRow) int {
+		if a.Day != b.Day {
+			if a.Day.Before(b.Day) {
+				return -1
+			}
+			return 1
+		}
+		return int(a.UserID - b.UserID)
+	})
+	return out, nil
+}

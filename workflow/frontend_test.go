@@ -507,6 +507,26 @@ func TestReadyToBillFromDataAndStopTheLine(t *testing.T) {
 	if err := move(); err != nil {
 		t.Fatalf("Move with every item passing from data: %v %q", err, claimgate.ErrorDetails(err))
 	}
+	// A second case crosses by exception, eligibility never checked.
+	c2 := f.patient(t, "AC1000003", "OKAFOR", "JAMES", claimgate.Date{Year: 1962, Month: 7, Day: 21})
+	for _, item := range []string{"eligibility", "patient_responsibility"} {
+		if _, err := f.wf.LogException(ctx, &f.mgr, workflow.ExceptionInput{CaseID: c2.ID, Gate: "ready_to_bill", Item: item, Reason: "busy day",
+			OwnerID: f.desk.ID, Expires: f.now.Add(24 * time.Hour)}); err != nil {
+			t.Fatalf("LogException(%s): %v", item, err)
+		}
+	}
+	if _, err := f.wf.Move(ctx, &f.mgr, c2.ID, claimgate.FinancialClearance, claimgate.Encounter, ""); err != nil {
+		t.Fatalf("Move by exception: %v", err)
+	}
+	day := claimgate.DateOf(f.now)
+	skips, err := f.wf.Skips(ctx, day, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []workflow.SkipRow{{Day: day, UserID: f.mgr.ID, Crossed: 2, ByException: 1, EligMissing: 1}}
+	if d := cmp.Diff(want, skips); d != "" {
+		t.Errorf("Skips (-want +got):\n%s", d)
+	}
 	facts, err := f.wf.Facts(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
