@@ -21,6 +21,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/claimgate/claimgate"
 )
@@ -105,6 +107,26 @@ type Line struct {
 // names the claim back; it is unique because (case, sequence) is.
 func PatientControlNumber(caseID int64, seq int) string {
 	return fmt.Sprintf("CG%d-%d", caseID, seq)
+}
+
+// ParsePatientControlNumber returns the case ID and claim sequence of a
+// patient control number PatientControlNumber made, such as an 835's
+// CLP01; ok is false for any other string.
+func ParsePatientControlNumber(pcn string) (caseID int64, seq int, ok bool) {
+	rest, found := strings.CutPrefix(pcn, "CG")
+	if !found {
+		return 0, 0, false
+	}
+	c, s, found := strings.Cut(rest, "-")
+	if !found {
+		return 0, 0, false
+	}
+	caseID, err1 := strconv.ParseInt(c, 10, 64)
+	n, err2 := strconv.Atoi(s)
+	if err1 != nil || err2 != nil || caseID <= 0 || n <= 0 || PatientControlNumber(caseID, n) != pcn {
+		return 0, 0, false
+	}
+	return caseID, n, true
 }
 
 // PatientControlNumber returns in's CLM01.
