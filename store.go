@@ -71,11 +71,14 @@ type CaseFilter struct {
 type CaseMove struct {
 	CaseID int64
 	From   Stage // the stage the caller saw; a case no longer there is a Conflict
-	To     Stage
-	Kind   MoveKind
-	Actor  int64
-	Reason string
-	At     time.Time
+	// Version, when not zero, is the case version the caller evaluated the
+	// move against (its gates); a case changed since is a Conflict.
+	Version int64
+	To      Stage
+	Kind    MoveKind
+	Actor   int64
+	Reason  string
+	At      time.Time
 	// Next is the work item opened in the new stage's queue (its owner
 	// already chosen). Open items of the case in the old stage's queue are
 	// completed. A zero Next.Queue opens nothing (a closed case).
@@ -125,12 +128,15 @@ type WorkStore interface {
 	// WorkItems returns matching items, most urgent first (priority, then due, then age).
 	WorkItems(ctx context.Context, f WorkFilter) ([]WorkItem, error)
 	// ReassignWorkItem gives an open item to another owner, with an event.
+	// The item is no longer claimed, and an exception it tracks moves to the
+	// new owner with it.
 	ReassignWorkItem(ctx context.Context, id, owner, actor int64, reason string, at time.Time) error
 	// CompleteWorkItem marks an open item done, with an event.
 	CompleteWorkItem(ctx context.Context, id, actor int64, note string, at time.Time) error
 	// ClaimWorkItem takes the most urgent open, unclaimed item of a queue for
 	// worker, with an event. Two workers, even in two server processes, never
-	// get the same item. An empty queue is NotFound.
+	// get the same item. An empty queue is NotFound. The worker becomes the
+	// item's owner, and the owner of the exception it tracks, if any.
 	ClaimWorkItem(ctx context.Context, queue string, worker int64, at time.Time) (WorkItem, error)
 	// SetQueueOwner makes user the default owner of queue's unassigned work.
 	SetQueueOwner(ctx context.Context, queue string, user int64) error

@@ -125,7 +125,7 @@ func checkRegistration(f *Facts) Result {
 		return fail("missing %s", strings.Join(missing, ", "))
 	}
 	if !cov.ActiveOn(f.Case.ServiceDate) {
-		return fail("primary coverage (member %s) is not in effect on the date of service %s", cov.MemberID, f.Case.ServiceDate)
+		return fail("primary coverage is not in effect on the date of service %s", f.Case.ServiceDate)
 	}
 	if bad := registrationProblems(f, cov, payer); len(bad) > 0 {
 		return fail("%s", strings.Join(bad, "; "))

@@ -184,6 +184,15 @@ func canWork(u *claimgate.User, st claimgate.Stage) bool {
 // Details name every blocking item. The accepted move, its event and the
 // hand-over of work are written in one transaction.
 func (s *Service) Move(ctx context.Context, actor *claimgate.User, caseID int64, from, to claimgate.Stage, reason string) (claimgate.Event, error) {
+	return s.MoveFromVersion(ctx, actor, caseID, from, 0, to, reason)
+}
+
+// MoveFromVersion is Move for a caller that saw the case at a version (a
+// form, an API client): a case changed since then, even if back at the same
+// stage, is a Conflict. Version 0 means the version read now. Either way the
+// move is written only if the case has not changed since its gate was
+// evaluated.
+func (s *Service) MoveFromVersion(ctx context.Context, actor *claimgate.User, caseID int64, from claimgate.Stage, version int64, to claimgate.Stage, reason string) (claimgate.Event, error) {
 	kind, err := claimgate.MoveKindOf(from, to)
 	if err != nil {
 		return claimgate.Event{}, err
@@ -194,6 +203,9 @@ func (s *Service) Move(ctx context.Context, actor *claimgate.User, caseID int64,
 	}
 	if c.Stage != from {
 		return claimgate.Event{}, claimgate.Errorf(claimgate.Conflict, "case %d is at %s, not %s: it was moved meanwhile; reload and try again", c.ID, c.Stage, from)
+	}
+	if version != 0 && c.Version != version {
+		return claimgate.Event{}, claimgate.Errorf(claimgate.Conflict, "case %d changed since you loaded it (version %d, not %d): reload and try again", c.ID, c.Version, version)
 	}
 	if !canWork(actor, from) {
 		return claimgate.Event{}, claimgate.Errorf(claimgate.Forbidden, "moving a case out of %s needs the %s or manager role", from, from.OwnerRole())
@@ -225,7 +237,7 @@ func (s *Service) Move(ctx context.Context, actor *claimgate.User, caseID int64,
 		}
 	}
 	now := s.now()
-	m := claimgate.CaseMove{CaseID: caseID, From: from, To: to, Kind: kind, Actor: actor.ID, Reason: reason, At: now}
+	m := claimgate.CaseMove{CaseID: caseID, From: from, Version: c.Version, To: to, Kind: kind, Actor: actor.ID, Reason: reason, At: now}
 	if to != claimgate.Closed {
 		owner, err := s.Assign(ctx, to.Queue(), to.OwnerRole())
 		if err != nil {

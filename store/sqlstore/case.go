@@ -143,16 +143,21 @@ func (s *Store) MoveCase(ctx context.Context, m claimgate.CaseMove) (claimgate.E
 	m.At = norm(m.At)
 	var e claimgate.Event
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		const move = `UPDATE cases SET stage = $1, stage_since = $2, version = version + 1
+		move := `UPDATE cases SET stage = $1, stage_since = $2, version = version + 1
 WHERE id = $3 AND stage = $4`
-		res, err := tx.ExecContext(ctx, move, string(m.To), s.ts(m.At), m.CaseID, string(m.From))
+		args := []any{string(m.To), s.ts(m.At), m.CaseID, string(m.From)}
+		if m.Version != 0 {
+			move += ` AND version = $5`
+			args = append(args, m.Version)
+		}
+		res, err := tx.ExecContext(ctx, move, args...)
 		if err != nil {
 			return s.fail("case", err)
 		}
 		if n, err := affected(res); err != nil {
 			return err
 		} else if n == 0 {
-			return s.staleCase(ctx, tx, m.CaseID, m.From)
+			return s.staleCase(ctx, tx, m.CaseID, m.From, m.Version)
 		}
 		if err := s.at(FaultMoveStage); err != nil {
 			return err
@@ -203,16 +208,32 @@ WHERE case_id = $2 AND queue = $3 AND status = 'open' AND exception_id IS NULL R
 
 // staleCase explains why a case was not at stage: it does not exist
 // (NotFound) or it has moved on (Conflict).
-func (s *Store) staleCase(ctx context.Context, tx *sql.Tx, id int64, stage claimgate.Stage) error {
+func (s *Store) staleCase(ctx context.Context, tx *sql.Tx, id int64, stage claimgate.Stage, version int64) error {
 	var cur claimgate.Stage
-	err := tx.QueryRowContext(ctx, `SELECT stage FROM cases WHERE id = $1`, id).Scan(&cur)
+	var curVersion int64
+	err := tx.QueryRowContext(ctx, `SELECT stage, version FROM cases WHERE id = $1`, id).Scan(&cur, &curVersion)
 	if errors.Is(err, sql.ErrNoRows) {
 		return notFound("case", id)
 	}
 	if err != nil {
 		return s.fail("case", err)
 	}
+	if cur == stage {
+		return claimgate.Errorf(claimgate.Conflict, "case %d changed meanwhile (version %d, not %d): reload and try again", id, curVersion, version)
+	}
 	return claimgate.Errorf(claimgate.Conflict, "case %d is at %s, not %s: it was moved meanwhile", id, cur, stage)
+}
+
+// touchCase bumps a case's version inside tx: a change that a gate reads
+// (an exception logged or resolved) makes a move evaluated before it stale.
+func (s *Store) touchCase(ctx context.Context, tx *sql.Tx, id int64) error {
+	if id == 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE cases SET version = version + 1 WHERE id = $1`, id); err != nil {
+		return s.fail("case", err)
+	}
+	return nil
 }
 
 // CreateClaim inserts c and sets its ID (and CreatedAt when zero).
@@ -289,6 +310,9 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`
 		if err := s.insertWorkItem(ctx, tx, w); err != nil {
 			return err
 		}
+		if err := s.touchCase(ctx, tx, e.CaseID); err != nil {
+			return err
+		}
 		ev := claimgate.Event{CaseID: e.CaseID, Kind: claimgate.EventExceptionLogged, ActorID: actor,
 			At: e.CreatedAt, Reason: e.Reason,
 			Data: eventData{Exception: e.ID, Gate: e.Gate, Item: e.Item, WorkItem: w.ID, Owner: w.OwnerID}.String()}
@@ -360,6 +384,9 @@ WHERE exception_id = $2 AND status = 'open' RETURNING id`
 			return id, sc.Scan(&id)
 		})
 		if err != nil {
+			return err
+		}
+		if err := s.touchCase(ctx, tx, caseID); err != nil {
 			return err
 		}
 		e := claimgate.Event{CaseID: caseID, Kind: claimgate.EventExceptionResolved, ActorID: actor, At: at,

@@ -347,7 +347,7 @@ func (s *Store) CloseUnrendered(ctx context.Context, e claimgate.Visit, m claimg
 		if n, err := affected(res); err != nil {
 			return err
 		} else if n == 0 {
-			return s.staleCase(ctx, tx, m.CaseID, m.From)
+			return s.staleCase(ctx, tx, m.CaseID, m.From, 0)
 		}
 		// A closed case has no stage work left; exception items stay.
 		const done = `UPDATE work_items SET status = 'done', updated_at = $1

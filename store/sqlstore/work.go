@@ -131,8 +131,13 @@ func (s *Store) ReassignWorkItem(ctx context.Context, id, owner, actor int64, re
 		if err != nil {
 			return err
 		}
-		const q = `UPDATE work_items SET owner_id = $1, updated_at = $2 WHERE id = $3 AND status = 'open'`
+		// A reassigned item is no longer anyone's claim, and an exception's
+		// item carries the exception with it: its new owner resolves it.
+		const q = `UPDATE work_items SET owner_id = $1, claimed_by = NULL, updated_at = $2 WHERE id = $3 AND status = 'open'`
 		if err := s.changeItem(ctx, tx, id, q, owner, s.ts(at), id); err != nil {
+			return err
+		}
+		if err := s.moveException(ctx, tx, w.ExceptionID, owner); err != nil {
 			return err
 		}
 		e := claimgate.Event{CaseID: w.CaseID, Kind: claimgate.EventWorkReassigned, ActorID: actor, At: at,
@@ -217,6 +222,9 @@ WHERE id = $3 AND status = 'open' AND claimed_by IS NULL`
 			// Cannot happen with the row lock held; refuse rather than hand it out twice.
 			return claimgate.Errorf(claimgate.Conflict, "work item %d was claimed meanwhile; try again", w.ID)
 		}
+		if err := s.moveException(ctx, tx, w.ExceptionID, worker); err != nil {
+			return err
+		}
 		e := claimgate.Event{CaseID: w.CaseID, Kind: claimgate.EventWorkClaimed, ActorID: worker, At: at,
 			Data: eventData{WorkItem: w.ID, Owner: worker, From: w.OwnerID, Queue: w.Queue}.String()}
 		w.ClaimedBy, w.OwnerID, w.UpdatedAt = worker, worker, at
@@ -226,6 +234,18 @@ WHERE id = $3 AND status = 'open' AND claimed_by IS NULL`
 		return claimgate.WorkItem{}, err
 	}
 	return w, nil
+}
+
+// moveException gives exception id (0: none) to owner inside tx, so that
+// the exception and the work item that tracks it never name different owners.
+func (s *Store) moveException(ctx context.Context, tx *sql.Tx, id, owner int64) error {
+	if id == 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE exceptions SET owner_id = $1 WHERE id = $2`, owner, id); err != nil {
+		return s.fail("exception", err)
+	}
+	return nil
 }
 
 // SetQueueOwner makes user the default owner of queue, replacing any other.

@@ -43,6 +43,8 @@ func Run(t *testing.T, open func(t *testing.T) claimgate.Store) {
 		{"Cases", testCases},
 		{"MoveCase", testMoveCase},
 		{"MoveCaseErrors", testMoveCaseErrors},
+		{"MoveVersion", testMoveVersion},
+		{"ReassignCarriesException", testReassignCarriesException},
 		{"ConcurrentMoves", testConcurrentMoves},
 		{"Claims", testClaims},
 		{"Exceptions", testExceptions},
