@@ -26,6 +26,7 @@ func (s *Server) frontEndRoutes() []route {
 		{"POST", "/api/cases/{id}/estimates", loggedIn, "", s.apiRecordEstimate},
 		{"GET", "/api/frontdesk", loggedIn, "", s.apiFrontDesk},
 		{"GET", "/api/frontend/skips", loggedIn, "", s.apiSkips},
+		{"POST", "/api/frontdesk/check", loggedIn, "", s.apiCheckDay},
 		{"GET", "/api/patients/{id}/duplicates", loggedIn, "", s.apiDuplicates},
 		{"POST", "/api/patients/{id}/duplicates", loggedIn, "", s.apiDecideDuplicate},
 
@@ -37,6 +38,7 @@ func (s *Server) frontEndRoutes() []route {
 		{"POST", "/cases/{id}/authorizations/request", loggedIn, "", s.requestAuthorizationForm},
 		{"POST", "/cases/{id}/estimates", loggedIn, "", s.estimateForm},
 		{"POST", "/cases/{id}/duplicates", loggedIn, "", s.duplicateForm},
+		{"POST", "/frontdesk/check", loggedIn, "", s.checkDayForm},
 	}
 }
 
@@ -97,6 +99,9 @@ var frontEndOps = map[string]apiOp{
 	"GET /api/frontend/skips": {Summary: "Gate skipping, per day and per user: cases moved past Ready-to-Bill, how many by exception, how many with eligibility verified late or not at all",
 		Tag: "front-end", Query: []param{{Name: "from", Desc: "first day, YYYY-MM-DD; default 13 days before to", Type: "string"}, {Name: "to", Desc: "last day, YYYY-MM-DD; default today (UTC)", Type: "string"}},
 		Status: 200, Resp: []skipRowJSON{}, Errors: []int{401, 422}},
+	"POST /api/frontdesk/check": {Summary: "Check eligibility in real time for every appointment of the day still in the front-end and not verified (front_desk)",
+		Tag: "front-end", Query: []param{{Name: "date", Desc: "the day, YYYY-MM-DD; default today (UTC)", Type: "string"}},
+		Status: 200, Resp: []eligCheckJSON{}, Errors: []int{401, 403, 422}},
 	"GET /api/frontdesk": {Summary: "The front desk's day: every appointment of a date with its eligibility, authorization and estimate status and the Ready-to-Bill items that block it (audited read)",
 		Tag: "front-end", Query: []param{{Name: "date", Desc: "the day, YYYY-MM-DD; default today (UTC)", Type: "string"}},
 		Status: 200, Resp: []scheduleRowJSON{}, Errors: []int{401, 422}},
@@ -614,6 +619,23 @@ func (s *Server) apiSkips(w http.ResponseWriter, r *http.Request) error {
 	out := []skipRowJSON{}
 	for _, x := range rows {
 		out = append(out, skipRowJSON{Day: x.Day, UserID: x.UserID, Crossed: x.Crossed, ByException: x.ByException, EligLate: x.EligLate, EligMissing: x.EligMissing})
+	}
+	return s.writeJSON(w, r, http.StatusOK, out)
+}
+
+func (s *Server) apiCheckDay(w http.ResponseWriter, r *http.Request) error {
+	day, err := s.scheduleDay(r)
+	if err != nil {
+		return err
+	}
+	checks, err := s.wf.CheckDay(r.Context(), userFrom(r), day)
+	out := []eligCheckJSON{}
+	for _, c := range checks {
+		s.auditChange(r, "create", caseObject(c.CaseID)+"/eligibility")
+		out = append(out, toEligCheck(c))
+	}
+	if err != nil {
+		return err
 	}
 	return s.writeJSON(w, r, http.StatusOK, out)
 }

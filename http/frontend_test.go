@@ -112,6 +112,18 @@ func TestFrontEndAPI(t *testing.T) {
 		t.Errorf("frontdesk with a bad date: %d", res.status)
 	}
 
+	if res := clin.do("POST", "/api/frontdesk/check?date=2026-12-01", nil); res.status != http.StatusForbidden {
+		t.Errorf("day check by a clinician: %d", res.status)
+	}
+	var dayChecks []eligCheckJSON
+	fd.do("POST", "/api/frontdesk/check?date=2026-12-01", nil).decode(t, &dayChecks)
+	if len(dayChecks) != 1 || dayChecks[0].Status != claimgate.EligActive {
+		t.Errorf("day check = %+v, want the one appointment verified", dayChecks)
+	}
+	fd.do("POST", "/api/frontdesk/check?date=2026-12-01", nil).decode(t, &dayChecks)
+	if len(dayChecks) != 0 {
+		t.Errorf("second day check = %+v, want nothing left to check", dayChecks)
+	}
 	res := fd.do("POST", base+"/eligibility/check", nil)
 	var chk eligCheckJSON
 	if res.status != http.StatusCreated {

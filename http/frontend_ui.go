@@ -311,3 +311,19 @@ func (s *Server) duplicateForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	})
 }
+
+func (s *Server) checkDayForm(w http.ResponseWriter, r *http.Request) error {
+	day, err := s.scheduleDay(r)
+	if err != nil {
+		return err
+	}
+	checks, err := s.wf.CheckDay(r.Context(), userFrom(r), day)
+	for _, c := range checks {
+		s.auditChange(r, "create", caseObject(c.CaseID)+"/eligibility")
+	}
+	if err != nil {
+		return err
+	}
+	redirect(w, r, "/frontdesk?date="+day.String(), "saved")
+	return nil
+}

@@ -51,7 +51,7 @@ func registrationProblems(f *Facts, cov claimgate.Coverage, payer claimgate.Paye
 		bad = append(bad, fmt.Sprintf("plan type %s is not one %s offers (%s)", cov.PlanType, payer.Name, strings.Join(payer.PlanTypes, ", ")))
 	}
 	for _, d := range f.Front.UndecidedDuplicates() {
-		bad = append(bad, fmt.Sprintf("possible duplicate patient #%d, %s (%s): log a merge or keep decision", d.Patient.ID, d.Patient.MRN, d.Why))
+		bad = append(bad, fmt.Sprintf("possible duplicate patient #%d (%s): log a merge or keep decision", d.Patient.ID, d.Why))
 	}
 	return bad
 }
@@ -914,5 +914,91 @@ func (s *Service) Skips(ctx context.Context, from, to claimgate.Date) ([]SkipRow
 		}
 		return int(a.UserID - b.UserID)
 	})
+	return out, nil
+}
+
+// DefaultAuthExpiryDays is how many days ahead of an authorization's last
+// day its owner is warned.
+const DefaultAuthExpiryDays = 7
+
+// SweepAuthorizations opens the authorization work the data calls for, on
+// every open case: in the front-end, an owned item for each planned service
+// that needs an authorization none is on file for; on any case, an item for
+// the owner of an approved authorization that expires within
+// DefaultAuthExpiryDays while its date of service is not yet past it (or
+// whose approved units the plan exceeds). It returns the items opened.
+func (s *Service) SweepAuthorizations(ctx context.Context, actor *claimgate.User) ([]claimgate.WorkItem, error) {
+	cases, err := s.Store.Cases(ctx, claimgate.CaseFilter{})
+	if err != nil {
+		return nil, err
+	}
+	var out []claimgate.WorkItem
+	today := claimgate.DateOf(s.now())
+	for _, c := range cases {
+		if c.Stage == claimgate.Closed {
+			continue
+		}
+		opened, err := s.RequireAuthorizations(ctx, actor, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, opened...)
+		f, err := s.Facts(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range f.AuthNeeds() {
+			a := n.Record
+			if a == nil || a.Status != claimgate.AuthApproved || a.To.IsZero() {
+				continue
+			}
+			var why string
+			switch {
+			case a.Units > 0 && n.Units > a.Units:
+				why = fmt.Sprintf("authorization %s for %s: %d unit(s) planned, %d approved: ask for more units", a.Number, a.Code, n.Units, a.Units)
+			case !a.To.Before(today) && today.AddDays(DefaultAuthExpiryDays).After(a.To) && !c.ServiceDate.After(a.To) && today.Before(c.ServiceDate):
+				why = fmt.Sprintf("authorization %s for %s expires %s, before or close to the visit on %s: extend it or reschedule", a.Number, a.Code, a.To, c.ServiceDate)
+			default:
+				continue
+			}
+			w, err := s.workFor(ctx, c.ID, claimgate.Authorization, claimgate.AuthCoordinator, why, 1)
+			if err != nil {
+				return nil, err
+			}
+			if w == nil {
+				continue
+			}
+			w.OwnerID = a.OwnerID
+			if err := s.Store.CreateWorkItem(ctx, w, actor.ID); err != nil {
+				return nil, fmt.Errorf("open authorization work: %w", err)
+			}
+			out = append(out, *w)
+		}
+	}
+	return out, nil
+}
+
+// CheckDay checks eligibility in real time for every appointment of day
+// that is still in the front-end and not verified: the front desk's
+// morning run. It returns the checks recorded.
+func (s *Service) CheckDay(ctx context.Context, actor *claimgate.User, day claimgate.Date) ([]claimgate.EligibilityCheck, error) {
+	if !canFrontDesk(actor) {
+		return nil, claimgate.Errorf(claimgate.Forbidden, "checking eligibility needs the front_desk or manager role")
+	}
+	rows, err := s.Schedule(ctx, day)
+	if err != nil {
+		return nil, err
+	}
+	var out []claimgate.EligibilityCheck
+	for _, r := range rows {
+		if r.Case.Stage.Zone() != claimgate.FrontEnd || r.Eligibility.Result.Status == Pass {
+			continue
+		}
+		c, err := s.CheckEligibility(ctx, actor, r.Case.ID)
+		if err != nil {
+			return out, fmt.Errorf("case %d: %w", r.Case.ID, err)
+		}
+		out = append(out, c)
+	}
 	return out, nil
 }

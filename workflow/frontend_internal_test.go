@@ -99,7 +99,7 @@ func TestRegistrationProblems(t *testing.T) {
 			f.Payers[9] = p
 		}, Fail, "plan type CI is not one Acme Health offers (HM)"},
 		{"undecided duplicate", func(f *Facts) { f.Front.Duplicates = []claimgate.DuplicateCandidate{twin} }, Fail,
-			"possible duplicate patient #8, MRN8 (same name and birth date): log a merge or keep decision"},
+			"possible duplicate patient #8 (same name and birth date): log a merge or keep decision"},
 		{"decided duplicate", func(f *Facts) {
 			f.Front.Duplicates = []claimgate.DuplicateCandidate{twin}
 			f.Front.DupDecisions = []claimgate.DuplicateDecision{{PatientID: 1, OtherID: 8, Decision: claimgate.DuplicateKeep}}

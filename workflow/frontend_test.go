@@ -290,7 +290,7 @@ func TestBadEligibilityAnswersNeverVerify(t *testing.T) {
 		{"271 that does not parse", func([]byte) []byte { return []byte("ISA*garbage~") }, "not a readable 271", false},
 		{"271 for another patient", func(resp []byte) []byte {
 			return bytes.ReplaceAll(resp, []byte("AC1000001"), []byte("AC1000003"))
-		}, "is about member", false},
+		}, "is about another member", false},
 		{"271 for another inquiry", func(resp []byte) []byte {
 			return bytes.Replace(resp, []byte("TRN*2*CG"), []byte("TRN*2*XX"), 1)
 		}, "does not echo the inquiry's trace number", false},
@@ -571,7 +571,7 @@ func TestDuplicatePatientDecision(t *testing.T) {
 		t.Fatal(err)
 	}
 	it := f.item(t, c.ID, "registration")
-	if it.Result.Status != workflow.Fail || !strings.Contains(it.Result.Why, fmt.Sprintf("possible duplicate patient #%d, MTWIN (same name and birth date)", twin.ID)) {
+	if it.Result.Status != workflow.Fail || !strings.Contains(it.Result.Why, fmt.Sprintf("possible duplicate patient #%d (same name and birth date)", twin.ID)) {
 		t.Errorf("registration with a twin record = %s %q, want the duplicate named", it.Result.Status, it.Result.Why)
 	}
 	if _, err := f.wf.DecideDuplicate(ctx, &f.desk, c.PatientID, twin.ID, "later", ""); claimgate.ErrorKind(err) != claimgate.Invalid || len(claimgate.ErrorDetails(err)) != 2 {
@@ -592,5 +592,36 @@ func TestDuplicatePatientDecision(t *testing.T) {
 	}
 	if it := f.item(t, c.ID, "registration"); it.Result.Status != workflow.Pass {
 		t.Errorf("registration after the decision = %s %q, want pass", it.Result.Status, it.Result.Why)
+	}
+}
+
+func TestSweepAuthorizations(t *testing.T) {
+	ctx := context.Background()
+	f := newFront(t)
+	f.dos = claimgate.Date{Year: 2026, Month: 11, Day: 6}
+	missing := f.patient(t, "AC1000001", "RIVERA", "ANA", anaBirth, claimgate.PlanItem{Kind: claimgate.PlannedService, Code: "70551"})
+	expiring := f.patient(t, "AC1000003", "OKAFOR", "JAMES", claimgate.Date{Year: 1962, Month: 7, Day: 21}, claimgate.PlanItem{Kind: claimgate.PlannedService, Code: "97110", Units: 3})
+	if _, err := f.wf.RecordAuthorization(ctx, &f.coord, expiring.ID, workflow.AuthInput{Code: "97110", Status: claimgate.AuthApproved, Number: "PT9",
+		From: claimgate.Date{Year: 2026, Month: 10, Day: 1}, To: claimgate.Date{Year: 2026, Month: 11, Day: 7}, Source: "portal"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.wf.SweepAuthorizations(ctx, &f.mgr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reasons []string
+	for _, w := range got {
+		reasons = append(reasons, fmt.Sprintf("case %d owner %d: %s", w.CaseID, w.OwnerID, w.Reason))
+	}
+	want := []string{
+		fmt.Sprintf("case %d owner %d: obtain prior authorization for 70551 (1 unit(s)) before 2026-11-06", missing.ID, f.coord.ID),
+		fmt.Sprintf("case %d owner %d: authorization PT9 for 97110 expires 2026-11-07, before or close to the visit on 2026-11-06: extend it or reschedule", expiring.ID, f.coord.ID),
+	}
+	if d := cmp.Diff(want, reasons); d != "" {
+		t.Errorf("swept work (-want +got):\n%s", d)
+	}
+	// A second sweep opens nothing new.
+	if again, err := f.wf.SweepAuthorizations(ctx, &f.mgr); err != nil || len(again) != 0 {
+		t.Errorf("second sweep = %d item(s), %v; want none", len(again), err)
 	}
 }

@@ -221,7 +221,7 @@ func read271(c *claimgate.EligibilityCheck, resp []byte, f *Facts, trace string)
 	}
 	cov, _ := f.Primary()
 	if !strings.EqualFold(m.Name.ID, x12Text(cov.MemberID)) {
-		c.Reason = fmt.Sprintf("the 271 is about member %q, not the member asked about", m.Name.ID)
+		c.Reason = "the 271 is about another member than the one asked about"
 		return
 	}
 	traces := m.Traces

@@ -249,6 +249,13 @@ func Seed(ctx context.Context, st claimgate.Store, wf *workflow.Service, opt Opt
 		}
 		p.Cases = append(p.Cases, c)
 	}
+	if p.testPayer != nil {
+		// Services needing authorization that nobody asked for wait, owned,
+		// in the authorization queue; approvals about to lapse warn their owner.
+		if _, err := wf.SweepAuthorizations(ctx, &admin); err != nil {
+			return nil, fmt.Errorf("seed authorization sweep: %w", err)
+		}
+	}
 	if err := p.Front.tally(ctx, wf, p.Cases); err != nil {
 		return nil, fmt.Errorf("seed front-end summary: %w", err)
 	}
