@@ -8,8 +8,10 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/claimgate/claimgate"
 	"golang.org/x/crypto/bcrypt"
@@ -147,9 +149,17 @@ func (s *Server) checkLoginCSRF(r *http.Request) bool {
 	return err == nil && got != "" && subtle.ConstantTimeCompare([]byte(c.Value), []byte(got)) == 1
 }
 
-// safeNext returns next if it is a path on this server, else "/".
+// safeNext returns next if it is a path on this server, else "/". Browsers
+// drop tabs and newlines from URLs and read a backslash as a slash, so any
+// control character or backslash is refused outright, not only a leading
+// "//": "/\t/evil.example" would otherwise leave the site.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsRune(next, '\\') || strings.ContainsFunc(next, unicode.IsControl) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
 		return "/"
 	}
 	return next
