@@ -175,9 +175,12 @@ func (s *Server) apiGates(w http.ResponseWriter, r *http.Request) error {
 }
 
 type moveRequest struct {
-	From   string `json:"from"`
-	To     string `json:"to"`
-	Reason string `json:"reason"`
+	From string `json:"from"`
+	// Version, when sent, is the case version the client saw (caseJSON's
+	// version): a case changed since is a 409, even at the same stage.
+	Version int64  `json:"version,omitempty"`
+	To      string `json:"to"`
+	Reason  string `json:"reason"`
 }
 
 // parseMove checks a move's stages before the workflow sees it, naming
@@ -218,7 +221,7 @@ func (s *Server) apiMove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ev, err := s.wf.Move(r.Context(), userFrom(r), id, from, to, req.Reason)
+	ev, err := s.wf.MoveFromVersion(r.Context(), userFrom(r), id, from, req.Version, to, req.Reason)
 	if err != nil {
 		return err
 	}

@@ -726,7 +726,8 @@ func (s *Server) moveForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	from, to, err := parseMove(r.PostFormValue("from"), r.PostFormValue("to"))
 	if err == nil {
-		_, err = s.wf.Move(r.Context(), userFrom(r), id, from, to, r.PostFormValue("reason"))
+		version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+		_, err = s.wf.MoveFromVersion(r.Context(), userFrom(r), id, from, version, to, r.PostFormValue("reason"))
 	}
 	if err != nil {
 		if claimgate.ErrorKind(err) == claimgate.NotFound || claimgate.ErrorKind(err) == claimgate.Internal {
