@@ -55,10 +55,18 @@ func (s *Service) now() time.Time { return s.Now().UTC() }
 // error says what to set up.
 func (s *Service) Assign(ctx context.Context, queue string, role claimgate.Role) (int64, error) {
 	id, err := s.Store.QueueOwner(ctx, queue)
-	if err == nil {
-		return id, nil
-	}
-	if claimgate.ErrorKind(err) != claimgate.NotFound {
+	switch {
+	case err == nil:
+		// A default owner who has left (deactivated) must not collect work
+		// nobody will see: fall back to the role.
+		u, err := s.Store.User(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		if u.Active {
+			return id, nil
+		}
+	case claimgate.ErrorKind(err) != claimgate.NotFound:
 		return 0, err
 	}
 	for _, r := range []claimgate.Role{role, claimgate.Manager, claimgate.Admin} {

@@ -392,3 +392,19 @@ func TestSetQueueOwner(t *testing.T) {
 		t.Errorf("Assign(intake) = %d after setting its owner, want the auth user", id)
 	}
 }
+
+func TestAssignSkipsInactiveDefaultOwner(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	gone := claimgate.User{Username: "gone", Name: "Gone", PasswordHash: []byte("x"), Roles: []claimgate.Role{claimgate.Coder}, Active: false, CreatedAt: f.now}
+	if err := f.st.CreateUser(ctx, &gone); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.SetQueueOwner(ctx, "coding", gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	id, err := f.wf.Assign(ctx, "coding", claimgate.Coder)
+	if err != nil || id != f.p.Users["coder"].ID {
+		t.Errorf("Assign(coding) with an inactive default owner = %d, %v; want the active coder %d", id, err, f.p.Users["coder"].ID)
+	}
+}
