@@ -27,6 +27,7 @@ func (s *Server) frontEndRoutes() []route {
 		{"GET", "/api/frontdesk", loggedIn, "", s.apiFrontDesk},
 		{"GET", "/api/frontend/skips", loggedIn, "", s.apiSkips},
 		{"POST", "/api/frontdesk/check", loggedIn, "", s.apiCheckDay},
+		{"GET", "/api/authorizations", loggedIn, "", s.apiAuthWorklist},
 		{"GET", "/api/patients/{id}/duplicates", loggedIn, "", s.apiDuplicates},
 		{"POST", "/api/patients/{id}/duplicates", loggedIn, "", s.apiDecideDuplicate},
 
@@ -39,6 +40,7 @@ func (s *Server) frontEndRoutes() []route {
 		{"POST", "/cases/{id}/estimates", loggedIn, "", s.estimateForm},
 		{"POST", "/cases/{id}/duplicates", loggedIn, "", s.duplicateForm},
 		{"POST", "/frontdesk/check", loggedIn, "", s.checkDayForm},
+		{"GET", "/authorizations", loggedIn, "", s.authPage},
 	}
 }
 
@@ -66,6 +68,7 @@ func init() {
 		reflect.TypeFor[duplicatesJSON]():      "Duplicates",
 		reflect.TypeFor[decideRequest]():       "DuplicateDecisionRequest",
 		reflect.TypeFor[skipRowJSON]():         "GateSkipRow",
+		reflect.TypeFor[authRowJSON]():         "AuthorizationRow",
 	} {
 		schemaNames[t] = n
 	}
@@ -102,6 +105,8 @@ var frontEndOps = map[string]apiOp{
 	"POST /api/frontdesk/check": {Summary: "Check eligibility in real time for every appointment of the day still in the front-end and not verified (front_desk)",
 		Tag: "front-end", Query: []param{{Name: "date", Desc: "the day, YYYY-MM-DD; default today (UTC)", Type: "string"}},
 		Status: 200, Resp: []eligCheckJSON{}, Errors: []int{401, 403, 422}},
+	"GET /api/authorizations": {Summary: "The authorization coordinator's queue: every planned service of an open case the payer's rules ask authorization for, with its state (missing, denied, expired, pending, expiring, approved, not_required) and its owner (audited read)",
+		Tag: "front-end", Status: 200, Resp: []authRowJSON{}, Errors: []int{401}},
 	"GET /api/frontdesk": {Summary: "The front desk's day: every appointment of a date with its eligibility, authorization and estimate status and the Ready-to-Bill items that block it (audited read)",
 		Tag: "front-end", Query: []param{{Name: "date", Desc: "the day, YYYY-MM-DD; default today (UTC)", Type: "string"}},
 		Status: 200, Resp: []scheduleRowJSON{}, Errors: []int{401, 422}},
@@ -635,6 +640,34 @@ func (s *Server) apiCheckDay(w http.ResponseWriter, r *http.Request) error {
 		out = append(out, toEligCheck(c))
 	}
 	if err != nil {
+		return err
+	}
+	return s.writeJSON(w, r, http.StatusOK, out)
+}
+
+type authRowJSON struct {
+	CaseID      int64           `json:"case_id"`
+	Stage       claimgate.Stage `json:"stage"`
+	ServiceDate claimgate.Date  `json:"service_date"`
+	Patient     string          `json:"patient"`
+	Code        string          `json:"code"`
+	Units       int             `json:"units"`
+	State       string          `json:"state"`
+	Why         string          `json:"why"`
+	OwnerID     int64           `json:"owner_id"`
+}
+
+func (s *Server) apiAuthWorklist(w http.ResponseWriter, r *http.Request) error {
+	rows, err := s.wf.AuthWorklist(r.Context())
+	if err != nil {
+		return err
+	}
+	out := []authRowJSON{}
+	for _, x := range rows {
+		out = append(out, authRowJSON{CaseID: x.Case.ID, Stage: x.Case.Stage, ServiceDate: x.Case.ServiceDate, Patient: patientName(x.Patient),
+			Code: x.Need.Code, Units: x.Need.Units, State: x.State, Why: x.Need.Why, OwnerID: x.OwnerID})
+	}
+	if err := s.auditRead(r, "authorizations"); err != nil {
 		return err
 	}
 	return s.writeJSON(w, r, http.StatusOK, out)

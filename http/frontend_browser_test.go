@@ -100,9 +100,17 @@ func TestBrowserFrontDesk(t *testing.T) {
 		t.Errorf("the appointment does not name the missing authorization: %q", row)
 	}
 
+	// The check opened the missing authorization's work: the
+	// coordinator's queue shows it with its owner.
+	do("authorization queue", chromedp.Navigate(f.ts.URL+"/authorizations"), chromedp.WaitVisible(css(`#authq`)))
+	shot("fe-03-authorizations")
+	if row := text(fmt.Sprintf(`#auth-%d-97110`, id)); !strings.Contains(row, "missing") || !strings.Contains(row, "Avery Authcoord") {
+		t.Errorf("authorization queue row = %q, want missing, owned by Avery Authcoord", row)
+	}
+	do("the day", chromedp.Navigate(f.ts.URL+"/frontdesk?date=2026-12-01"), chromedp.WaitVisible(css(`#schedule`)))
 	clickLoad("open the case", fmt.Sprintf(`a[href="/cases/%d#frontend"]`, id))
 	do("front-end section", chromedp.ScrollIntoView(css(`#frontend`)))
-	shot("fe-03-case-frontend")
+	shot("fe-04-case-frontend")
 	clickLoad("request the authorization", `[data-testid=request-auth-97110]`)
 	do("authorized", chromedp.WaitVisible(css(`.flash`)))
 	if s := text(`[data-testid=auth-97110]`); s != "ok" {
@@ -111,7 +119,7 @@ func TestBrowserFrontDesk(t *testing.T) {
 	do("deposit", chromedp.SendKeys(css(`[data-testid=estimate-form] input[name=deposit]`), "20.00"))
 	clickLoad("estimate communicated", `[data-testid=estimate-form] button`)
 	do("estimate recorded", chromedp.WaitVisible(css(`#estimates .note`)), chromedp.ScrollIntoView(css(`#frontend`)))
-	shot("fe-04-case-cleared")
+	shot("fe-05-case-cleared")
 	if s := text(`#estimates`); !strings.Contains(s, "153.00 communicated (in_person) by Frankie Desk") || !strings.Contains(s, "deposit 20.00") {
 		t.Errorf("estimates = %q", s)
 	}
@@ -120,7 +128,7 @@ func TestBrowserFrontDesk(t *testing.T) {
 		t.Errorf("Ready-to-Bill still fails after the front-end was cleared from data:\n%s", g)
 	}
 	do("the day again", chromedp.Navigate(f.ts.URL+"/frontdesk?date=2026-12-01"), chromedp.WaitVisible(css(`#schedule`)))
-	shot("fe-05-frontdesk-ready")
+	shot("fe-06-frontdesk-ready")
 	if s := text(`[data-testid=frontdesk-summary]`); s != "1 appointment, 1 ready to bill." {
 		t.Errorf("summary = %q", s)
 	}

@@ -166,6 +166,14 @@ func TestFrontEndAPI(t *testing.T) {
 	if len(day) != 1 || day[0].CaseID != f.caseID || !day[0].ReadyToBill || day[0].Eligibility.Status != workflow.Pass || day[0].ScheduledAt == nil {
 		t.Errorf("front desk day = %+v", day)
 	}
+	var aq []authRowJSON
+	auth.get("/api/authorizations").decode(t, &aq)
+	if len(aq) != 1 || aq[0].Code != "97110" || aq[0].State != "approved" || aq[0].OwnerID != f.users["auth"].ID {
+		t.Errorf("authorization queue = %+v, want 97110 approved, owned by the coordinator", aq)
+	}
+	if page := auth.get("/authorizations"); !strings.Contains(page.body, fmt.Sprintf(`data-testid="state-%d-97110">approved`, f.caseID)) {
+		t.Errorf("authorizations page lacks the approved 97110:\n%s", page.body)
+	}
 	// The case crosses; the day's skipping report counts it as clean.
 	if res := f.login("mgr").do("POST", base+"/moves", map[string]any{"from": "financial_clearance", "to": "encounter"}); res.status != http.StatusCreated && res.status != http.StatusOK {
 		t.Fatalf("move: %d %s", res.status, res.body)

@@ -327,3 +327,42 @@ func (s *Server) checkDayForm(w http.ResponseWriter, r *http.Request) error {
 	redirect(w, r, "/frontdesk?date="+day.String(), "saved")
 	return nil
 }
+
+type authPageData struct {
+	base
+	Rows     []authPageRow
+	RealTime bool
+	Unowned  int
+}
+
+type authPageRow struct {
+	workflow.AuthRow
+	Name  string
+	Owner string
+}
+
+// authPage is the authorization coordinator's queue: missing, denied,
+// expired, pending and expiring authorizations first, each with its owner.
+func (s *Server) authPage(w http.ResponseWriter, r *http.Request) error {
+	rows, err := s.wf.AuthWorklist(r.Context())
+	if err != nil {
+		return err
+	}
+	d, err := s.directory(r.Context())
+	if err != nil {
+		return err
+	}
+	data := authPageData{base: s.base(r, "Authorizations", "authorizations"), RealTime: s.wf.RealTime != nil}
+	for _, x := range rows {
+		row := authPageRow{AuthRow: x, Name: patientName(x.Patient), Owner: d.UserName(x.OwnerID)}
+		if x.OwnerID == 0 {
+			data.Unowned++
+		}
+		data.Rows = append(data.Rows, row)
+	}
+	if err := s.auditRead(r, "authorizations"); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "authorizations", data)
+	return nil
+}

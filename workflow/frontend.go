@@ -1002,3 +1002,94 @@ func (s *Service) CheckDay(ctx context.Context, actor *claimgate.User, day claim
 	}
 	return out, nil
 }
+
+// AuthRow is one planned service needing authorization, as the
+// authorization coordinator's queue shows it.
+type AuthRow struct {
+	Case    claimgate.Case
+	Patient claimgate.Patient
+	Need    AuthNeed
+	// State is missing, pending, denied, expiring, approved or
+	// not_required.
+	State string
+	// OwnerID carries it: the record's owner, else the owner of the open
+	// authorization work item naming the code; 0 when nobody does (the
+	// SOP's "authorization isn't clearly owned").
+	OwnerID int64
+}
+
+// AuthWorklist returns every planned service of an open case that the
+// payer's table asks authorization or notification for, unsettled ones
+// first (missing, denied, pending, expiring), then by date of service.
+func (s *Service) AuthWorklist(ctx context.Context) ([]AuthRow, error) {
+	cases, err := s.Store.Cases(ctx, claimgate.CaseFilter{})
+	if err != nil {
+		return nil, err
+	}
+	today := claimgate.DateOf(s.now())
+	var out []AuthRow
+	for _, c := range cases {
+		if c.Stage == claimgate.Closed {
+			continue
+		}
+		f, err := s.Facts(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		needs := f.AuthNeeds()
+		if len(needs) == 0 {
+			continue
+		}
+		work, err := s.Store.WorkItems(ctx, claimgate.WorkFilter{CaseID: c.ID, Queue: claimgate.Authorization.Queue(), Status: claimgate.WorkOpen})
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range needs {
+			r := AuthRow{Case: c, Patient: f.Patient, Need: n}
+			a := n.Record
+			switch {
+			case a == nil:
+				r.State = "missing"
+			case a.Status == claimgate.AuthApproved && !n.OK:
+				r.State = "expired"
+			case a.Status == claimgate.AuthApproved && !a.To.IsZero() && today.AddDays(DefaultAuthExpiryDays).After(a.To):
+				r.State = "expiring"
+			default:
+				r.State = string(a.Status)
+			}
+			if a != nil {
+				r.OwnerID = a.OwnerID
+			} else {
+				for _, w := range work {
+					if strings.Contains(w.Reason, " "+n.Code+" ") {
+						r.OwnerID = w.OwnerID
+						break
+					}
+				}
+			}
+			out = append(out, r)
+		}
+	}
+	rank := map[string]int{"missing": 0, "denied": 1, "expired": 2, "pending": 3, "expiring": 4}
+	slices.SortStableFunc(out, func(a, b AuthRow) int {
+		ra, ok := rank[a.State]
+		if !ok {
+			ra = 9
+		}
+		rb, ok := rank[b.State]
+		if !ok {
+			rb = 9
+		}
+		if ra != rb {
+			return ra - rb
+		}
+		if a.Case.ServiceDate != b.Case.ServiceDate {
+			if a.Case.ServiceDate.Before(b.Case.ServiceDate) {
+				return -1
+			}
+			return 1
+		}
+		return int(a.Case.ID - b.Case.ID)
+	})
+	return out, nil
+}

@@ -605,6 +605,11 @@ func TestSweepAuthorizations(t *testing.T) {
 		From: claimgate.Date{Year: 2026, Month: 10, Day: 1}, To: claimgate.Date{Year: 2026, Month: 11, Day: 7}, Source: "portal"}); err != nil {
 		t.Fatal(err)
 	}
+	// Before the sweep nobody carries the missing authorization.
+	rows, err := f.wf.AuthWorklist(ctx)
+	if err != nil || len(rows) != 2 || rows[0].State != "missing" || rows[0].OwnerID != 0 {
+		t.Fatalf("AuthWorklist before the sweep = %+v, %v; want the missing one first, without an owner", rows, err)
+	}
 	got, err := f.wf.SweepAuthorizations(ctx, &f.mgr)
 	if err != nil {
 		t.Fatal(err)
@@ -619,6 +624,18 @@ func TestSweepAuthorizations(t *testing.T) {
 	}
 	if d := cmp.Diff(want, reasons); d != "" {
 		t.Errorf("swept work (-want +got):\n%s", d)
+	}
+	rows, err = f.wf.AuthWorklist(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var states []string
+	for _, r := range rows {
+		states = append(states, fmt.Sprintf("case %d %s %s owner %d", r.Case.ID, r.Need.Code, r.State, r.OwnerID))
+	}
+	wantStates := []string{fmt.Sprintf("case %d 70551 missing owner %d", missing.ID, f.coord.ID), fmt.Sprintf("case %d 97110 expiring owner %d", expiring.ID, f.coord.ID)}
+	if d := cmp.Diff(wantStates, states); d != "" {
+		t.Errorf("AuthWorklist (-want +got):\n%s", d)
 	}
 	// A second sweep opens nothing new.
 	if again, err := f.wf.SweepAuthorizations(ctx, &f.mgr); err != nil || len(again) != 0 {
