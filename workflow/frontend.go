@@ -643,9 +643,10 @@ func (s *Service) authWork(ctx context.Context, a claimgate.AuthRecord) (*claimg
 	return w, err
 }
 
-// RequireAuthorizations opens, for each planned service of the case that
-// needs authorization and has none on file, a work item in the
-// authorization queue with an owner (the queue's default owner, else an
+// RequireAuthorizations opens, for each planned service of an open case
+// that needs authorization and has none on file (in the front-end, or
+// past it by exception), a work item in the authorization queue with an
+// owner (the queue's default owner, else an
 // authorization coordinator): "authorization isn't clearly owned" is a
 // failure mode of the SOP. It returns the items opened.
 func (s *Service) RequireAuthorizations(ctx context.Context, actor *claimgate.User, caseID int64) ([]claimgate.WorkItem, error) {
@@ -653,7 +654,7 @@ func (s *Service) RequireAuthorizations(ctx context.Context, actor *claimgate.Us
 	if err != nil {
 		return nil, err
 	}
-	if f.Case.Stage.Zone() != claimgate.FrontEnd {
+	if f.Case.Stage == claimgate.Closed {
 		return nil, nil
 	}
 	var out []claimgate.WorkItem

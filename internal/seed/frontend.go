@@ -145,7 +145,7 @@ func seedFrontEnd(ctx context.Context, wf *workflow.Service, p *Practice, c clai
 	if c.ServiceDate.After(claimgate.DateOf(now).AddDays(workflow.DefaultEligibilityWindowDays)) {
 		return nil // a future appointment: checked on its day
 	}
-	when := dos.Add(-26 * time.Hour) // the afternoon before the visit
+	when := dos.Add(-14 * time.Hour) // the morning before the visit
 	if when.After(now) {
 		when = now
 	}
