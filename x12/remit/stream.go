@@ -340,6 +340,21 @@ const (
 // segment places one segment of the set and reads it into the model.
 func (d *Decoder) segment(s *x12.Segment) {
 	k := key(s.ID)
+	if d.state == in2100 || d.state == in2110 {
+		// Most segments: one of a claim's or a service line's.
+		switch k {
+		case kCLP, kLX, kPLB, kSE, kN1:
+		default:
+			if k != kDTM {
+				d.take(s) // a DTM has no strings
+			}
+			if d.state == in2100 && d.claimSegment(k, s) || d.state == in2110 && d.serviceSegment(k, s) {
+				return
+			}
+			d.unexpected(s)
+			return
+		}
+	}
 	// Segments that start a loop, or end the set, wherever they come.
 	switch k {
 	case kCLP:
@@ -362,7 +377,7 @@ func (d *Decoder) segment(s *x12.Segment) {
 				return
 			}
 			d.leave(in2000)
-			d.check(s, 1, 0, 0)
+			d.check(s, 1)
 			d.hdr = Header{Number: d.p.number(s, 1)}
 			d.hdrSeq++
 			return
@@ -444,15 +459,18 @@ func (d *Decoder) segment(s *x12.Segment) {
 	d.unexpected(s)
 }
 
-// check records an error if s has a value past element max, or in
-// element nu1 or nu2 (not zero), which the 5010 guide does not use: as
-// parser.check does, without its map.
-func (d *Decoder) check(s *x12.Segment, max, nu1, nu2 int) {
+// check records an error if s has a value past element max, which the
+// 5010 guide does not use, as parser.check does (without its map).
+func (d *Decoder) check(s *x12.Segment, max int) {
 	if s.Len() > max {
 		d.p.check(s)
-		return
 	}
-	if nu1 > 0 && len(s.Element(nu1)) > 0 || nu2 > 0 && len(s.Element(nu2)) > 0 {
+}
+
+// checkUnused is check for a segment with element nu (not used in 5010)
+// before max.
+func (d *Decoder) checkUnused(s *x12.Segment, max, nu int) {
+	if s.Len() > max || len(s.Element(nu)) > 0 {
 		d.p.check(s)
 	}
 }
@@ -468,7 +486,7 @@ func (d *Decoder) startClaim(s *x12.Segment) {
 	d.claim = Claim{}
 	c := &d.claim
 	d.take(s)
-	d.check(s, 13, 10, 0)
+	d.checkUnused(s, 13, 10)
 	c.ID = d.required(s, 1, "patient control number")
 	c.Status = d.required(s, 2, "claim status code")
 	c.Charge = d.amount(s, 3, "total claim charge amount")
@@ -518,7 +536,7 @@ func (d *Decoder) claimSegment(k uint32, s *x12.Segment) bool {
 	case kCAS:
 		c.Adjustments = push(&d.adjs, c.Adjustments, d.cas(s))
 	case kNM1:
-		d.check(s, 9, 6, 0)
+		d.checkUnused(s, 9, 6)
 		var dst **Entity
 		switch string(s.Element(1)) {
 		case "QC":
@@ -545,7 +563,7 @@ func (d *Decoder) claimSegment(k uint32, s *x12.Segment) bool {
 		})
 		*dst = &d.ents[len(d.ents)-1]
 	case kMIA:
-		d.check(s, 24, 0, 0)
+		d.check(s, 24)
 		d.mia = Inpatient{
 			CoveredDays:             d.quantity(s, 1),
 			PPSOperatingOutlier:     d.optAmount(s, 2),
@@ -571,7 +589,7 @@ func (d *Decoder) claimSegment(k uint32, s *x12.Segment) bool {
 		}
 		c.Inpatient = &d.mia
 	case kMOA:
-		d.check(s, 9, 0, 0)
+		d.check(s, 9)
 		d.moa = Outpatient{
 			ReimbursementRate:      d.optQuantity(s, 1),
 			HCPCSPayable:           d.optAmount(s, 2),
@@ -581,10 +599,10 @@ func (d *Decoder) claimSegment(k uint32, s *x12.Segment) bool {
 		}
 		c.Outpatient = &d.moa
 	case kREF:
-		d.check(s, 2, 0, 0)
+		d.check(s, 2)
 		c.Refs = push(&d.refs, c.Refs, Ref{Qualifier: d.str(s, 1), Value: d.str(s, 2)})
 	case kDTM:
-		d.check(s, 2, 0, 0)
+		d.check(s, 2)
 		switch string(s.Element(1)) {
 		case "232":
 			c.StatementFrom = d.date(s, 2)
@@ -598,7 +616,7 @@ func (d *Decoder) claimSegment(k uint32, s *x12.Segment) bool {
 			d.unexpected(s)
 		}
 	case kPER:
-		d.check(s, 8, 0, 0)
+		d.check(s, 8)
 		ct := Contact{Function: d.str(s, 1), Name: d.str(s, 2)}
 		for i := 3; i <= 7; i += 2 {
 			if len(s.Element(i)) > 0 || len(s.Element(i+1)) > 0 {
@@ -607,10 +625,10 @@ func (d *Decoder) claimSegment(k uint32, s *x12.Segment) bool {
 		}
 		c.Contacts = push(&d.contact, c.Contacts, ct)
 	case kAMT:
-		d.check(s, 2, 0, 0)
+		d.check(s, 2)
 		c.Amounts = push(&d.amts, c.Amounts, Amount{Qualifier: d.str(s, 1), Amount: d.amount(s, 2, "amount")})
 	case kQTY:
-		d.check(s, 2, 0, 0)
+		d.check(s, 2)
 		c.Quantities = push(&d.qtys, c.Quantities, QuantityInfo{Qualifier: d.str(s, 1), Quantity: d.quantity(s, 2)})
 	case kSVC:
 		d.startService(s)
@@ -631,7 +649,7 @@ func (d *Decoder) startService(s *x12.Segment) {
 	d.sv = &c.Services[len(c.Services)-1]
 	d.state = in2110
 	sv := d.sv
-	d.check(s, 7, 0, 0)
+	d.check(s, 7)
 	if len(s.Element(1)) == 0 {
 		d.p.fail(s, 1, 0, "composite medical procedure identifier (SVC01) is required")
 	}
@@ -654,7 +672,7 @@ func (d *Decoder) serviceSegment(k uint32, s *x12.Segment) bool {
 	case kSVC:
 		d.startService(s)
 	case kDTM:
-		d.check(s, 2, 0, 0)
+		d.check(s, 2)
 		switch string(s.Element(1)) {
 		case "472":
 			sv.Date = d.date(s, 2)
@@ -668,14 +686,14 @@ func (d *Decoder) serviceSegment(k uint32, s *x12.Segment) bool {
 	case kCAS:
 		sv.Adjustments = push(&d.adjs, sv.Adjustments, d.cas(s))
 	case kREF:
-		d.check(s, 2, 0, 0)
+		d.check(s, 2)
 		if string(s.Element(1)) == "6R" {
 			sv.LineItemControlNumber = d.str(s, 2)
 		} else {
 			sv.Refs = push(&d.refs, sv.Refs, Ref{Qualifier: d.str(s, 1), Value: d.str(s, 2)})
 		}
 	case kAMT:
-		d.check(s, 2, 0, 0)
+		d.check(s, 2)
 		a := d.amount(s, 2, "amount")
 		if string(s.Element(1)) == "B6" && sv.Allowed == nil {
 			d.i64 = append(d.i64, a)
@@ -684,10 +702,10 @@ func (d *Decoder) serviceSegment(k uint32, s *x12.Segment) bool {
 			sv.Amounts = push(&d.amts, sv.Amounts, Amount{Qualifier: d.str(s, 1), Amount: a})
 		}
 	case kQTY:
-		d.check(s, 2, 0, 0)
+		d.check(s, 2)
 		sv.Quantities = push(&d.qtys, sv.Quantities, QuantityInfo{Qualifier: d.str(s, 1), Quantity: d.quantity(s, 2)})
 	case kLQ:
-		d.check(s, 2, 0, 0)
+		d.check(s, 2)
 		sv.Remarks = push(&d.remarks, sv.Remarks, Remark{Qualifier: d.str(s, 1), Code: d.str(s, 2)})
 	default:
 		return false
@@ -708,7 +726,7 @@ func push[T any](slab *[]T, dst []T, v T) []T {
 }
 
 func (d *Decoder) cas(s *x12.Segment) Adjustment {
-	d.check(s, 19, 0, 0)
+	d.check(s, 19)
 	a := Adjustment{Group: d.str(s, 1)}
 	if d.reasons == nil {
 		d.reasons = make([]Reason, 0, 64) // Reasons is never nil, as in Parse
