@@ -3,7 +3,12 @@ package workflow_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
 	"fmt"
+	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +18,7 @@ import (
 
 	"github.com/claimgate/claimgate"
 	"github.com/claimgate/claimgate/clearinghouse"
+	"github.com/claimgate/claimgate/store/postgres"
 	"github.com/claimgate/claimgate/store/sqlite"
 	"github.com/claimgate/claimgate/testpayer"
 	"github.com/claimgate/claimgate/workflow"
@@ -35,16 +41,77 @@ type front struct {
 	interceptResponse func([]byte) []byte
 }
 
+// testDB is a real database the front-end tests run on.
+type testDB struct {
+	name string
+	open func(t *testing.T) claimgate.Store
+}
+
+// testDBs returns SQLite, and PostgreSQL (a fresh schema per test) when
+// CLAIMGATE_TEST_POSTGRES names a server; CI must name one.
+func testDBs(t *testing.T) []testDB {
+	dbs := []testDB{{"sqlite", func(t *testing.T) claimgate.Store {
+		st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "front.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	}}}
+	base := os.Getenv("CLAIMGATE_TEST_POSTGRES")
+	if base == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CLAIMGATE_TEST_POSTGRES is not set; CI must test PostgreSQL")
+		}
+		return dbs
+	}
+	return append(dbs, testDB{"postgres", func(t *testing.T) claimgate.Store {
+		ctx := context.Background()
+		admin, err := sql.Open("pgx", base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := make([]byte, 8)
+		rand.Read(b)
+		schema := "claimgate_wf_" + hex.EncodeToString(b)
+		if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
+			admin.Close()
+			t.Fatalf("create schema: %v", err)
+		}
+		t.Cleanup(func() {
+			if _, err := admin.ExecContext(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
+				t.Errorf("drop schema: %v", err)
+			}
+			admin.Close()
+		})
+		u, err := url.Parse(base)
+		if err != nil {
+			t.Fatalf("CLAIMGATE_TEST_POSTGRES: %v", err)
+		}
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		st, err := postgres.Open(ctx, u.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	}})
+}
+
 func newFront(t *testing.T) *front {
 	t.Helper()
+	return newFrontOn(t, testDBs(t)[0])
+}
+
+func newFrontOn(t *testing.T, db testDB) *front {
+	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "front.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := db.open(t)
 	f := &front{st: st, now: time.Date(2026, 11, 2, 14, 0, 0, 0, time.UTC), dos: claimgate.Date{Year: 2026, Month: 11, Day: 4}}
 	clock := func() time.Time { return f.now }
+	var err error
 	f.tp, err = testpayer.New(testpayer.DefaultConfig(), testpayer.Options{Now: clock})
 	if err != nil {
 		t.Fatal(err)
@@ -208,58 +275,60 @@ func TestCheckEligibilityThroughTestPayer(t *testing.T) {
 		{"unknown payer", "AC1000001", "RIVERA", "ANA", anaBirth, "ZZZ99", claimgate.EligRejected, "79", workflow.Fail,
 			"AAA 79", "registration", "payer ID is not known"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f := newFront(t)
-			ctx := context.Background()
-			if tt.payerID != "" {
-				// An unknown payer ID: the clearinghouse's payer list does not have it.
-				py := claimgate.Payer{Name: "Nowhere Health", PayerID: tt.payerID, PlanTypes: []string{"CI"}}
-				if err := f.st.CreatePayer(ctx, &py); err != nil {
+	for _, db := range testDBs(t) {
+		for _, tt := range tests {
+			t.Run(db.name+"/"+tt.name, func(t *testing.T) {
+				f := newFrontOn(t, db)
+				ctx := context.Background()
+				if tt.payerID != "" {
+					// An unknown payer ID: the clearinghouse's payer list does not have it.
+					py := claimgate.Payer{Name: "Nowhere Health", PayerID: tt.payerID, PlanTypes: []string{"CI"}}
+					if err := f.st.CreatePayer(ctx, &py); err != nil {
+						t.Fatal(err)
+					}
+					f.payer = py
+				}
+				c := f.patient(t, tt.member, tt.last, tt.first, tt.birth)
+				chk, err := f.wf.CheckEligibility(ctx, &f.desk, c.ID)
+				if err != nil {
 					t.Fatal(err)
 				}
-				f.payer = py
-			}
-			c := f.patient(t, tt.member, tt.last, tt.first, tt.birth)
-			chk, err := f.wf.CheckEligibility(ctx, &f.desk, c.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if chk.Status != tt.want || chk.RejectCode != tt.code {
-				t.Errorf("check = %s %q (%s), want %s %q", chk.Status, chk.RejectCode, chk.Reason, tt.want, tt.code)
-			}
-			it := f.item(t, c.ID, "eligibility")
-			if it.Result.Status != tt.item || !strings.Contains(it.Result.Why, tt.whyHas) {
-				t.Errorf("eligibility item = %s %q, want %s containing %q", it.Result.Status, it.Result.Why, tt.item, tt.whyHas)
-			}
-			work := f.openWork(t, c.ID, tt.queue)
-			switch {
-			case tt.work == "" && len(work) != 0:
-				t.Errorf("work = %q, want none", work)
-			case tt.work != "" && (len(work) != 1 || !strings.Contains(work[0], tt.work)):
-				t.Errorf("work = %q, want one item containing %q", work, tt.work)
-			}
-			if tt.want == claimgate.EligRejected {
-				// Registration is corrected, the payer finds the member: the work is done.
-				if err := f.tp.Enroll(map[string]string{"": "ACME1"}[tt.payerID], testpayer.Member{ID: tt.member, Last: tt.last, First: tt.first, BirthDate: tt.birth,
-					Plan: "ACME PPO", CoverageFrom: claimgate.Date{Year: 2026, Month: 1, Day: 1}}); err == nil {
-					if chk, err := f.wf.CheckEligibility(ctx, &f.desk, c.ID); err != nil || chk.Status != claimgate.EligActive {
-						t.Fatalf("check after enrollment = %v, %v; want active", chk.Status, err)
-					}
-					if w := f.openWork(t, c.ID, tt.queue); len(w) != 0 {
-						t.Errorf("work after an active check = %q, want completed", w)
-					}
-					return
+				if chk.Status != tt.want || chk.RejectCode != tt.code {
+					t.Errorf("check = %s %q (%s), want %s %q", chk.Status, chk.RejectCode, chk.Reason, tt.want, tt.code)
 				}
-			}
-			// Asking again opens no second item for the same reason.
-			if _, err := f.wf.CheckEligibility(ctx, &f.desk, c.ID); err != nil {
-				t.Fatal(err)
-			}
-			if again := f.openWork(t, c.ID, tt.queue); len(again) != len(work) {
-				t.Errorf("work after a second check = %q, want %q", again, work)
-			}
-		})
+				it := f.item(t, c.ID, "eligibility")
+				if it.Result.Status != tt.item || !strings.Contains(it.Result.Why, tt.whyHas) {
+					t.Errorf("eligibility item = %s %q, want %s containing %q", it.Result.Status, it.Result.Why, tt.item, tt.whyHas)
+				}
+				work := f.openWork(t, c.ID, tt.queue)
+				switch {
+				case tt.work == "" && len(work) != 0:
+					t.Errorf("work = %q, want none", work)
+				case tt.work != "" && (len(work) != 1 || !strings.Contains(work[0], tt.work)):
+					t.Errorf("work = %q, want one item containing %q", work, tt.work)
+				}
+				if tt.want == claimgate.EligRejected {
+					// Registration is corrected, the payer finds the member: the work is done.
+					if err := f.tp.Enroll(map[string]string{"": "ACME1"}[tt.payerID], testpayer.Member{ID: tt.member, Last: tt.last, First: tt.first, BirthDate: tt.birth,
+						Plan: "ACME PPO", CoverageFrom: claimgate.Date{Year: 2026, Month: 1, Day: 1}}); err == nil {
+						if chk, err := f.wf.CheckEligibility(ctx, &f.desk, c.ID); err != nil || chk.Status != claimgate.EligActive {
+							t.Fatalf("check after enrollment = %v, %v; want active", chk.Status, err)
+						}
+						if w := f.openWork(t, c.ID, tt.queue); len(w) != 0 {
+							t.Errorf("work after an active check = %q, want completed", w)
+						}
+						return
+					}
+				}
+				// Asking again opens no second item for the same reason.
+				if _, err := f.wf.CheckEligibility(ctx, &f.desk, c.ID); err != nil {
+					t.Fatal(err)
+				}
+				if again := f.openWork(t, c.ID, tt.queue); len(again) != len(work) {
+					t.Errorf("work after a second check = %q, want %q", again, work)
+				}
+			})
+		}
 	}
 }
 
@@ -425,27 +494,29 @@ func TestAuthorizationOutcomes(t *testing.T) {
 				return err
 			}, workflow.Fail, "4 unit(s) planned exceed the 3 authorized by PT12", ""},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f := newFront(t)
-			c := f.patient(t, "AC1000001", "RIVERA", "ANA", anaBirth, tt.plan...)
-			if tt.act != nil {
-				if err := tt.act(t, f, c); err != nil {
-					t.Fatal(err)
+	for _, db := range testDBs(t) {
+		for _, tt := range tests {
+			t.Run(db.name+"/"+tt.name, func(t *testing.T) {
+				f := newFrontOn(t, db)
+				c := f.patient(t, "AC1000001", "RIVERA", "ANA", anaBirth, tt.plan...)
+				if tt.act != nil {
+					if err := tt.act(t, f, c); err != nil {
+						t.Fatal(err)
+					}
 				}
-			}
-			it := f.item(t, c.ID, "authorization")
-			if it.Result.Status != tt.item || !strings.Contains(it.Result.Why, tt.whyHas) {
-				t.Errorf("authorization item = %s %q, want %s containing %q", it.Result.Status, it.Result.Why, tt.item, tt.whyHas)
-			}
-			work := f.openWork(t, c.ID, "authorization")
-			switch {
-			case tt.work == "" && len(work) != 0:
-				t.Errorf("work = %q, want none", work)
-			case tt.work != "" && (len(work) != 1 || !strings.Contains(work[0], tt.work)):
-				t.Errorf("work = %q, want one item containing %q", work, tt.work)
-			}
-		})
+				it := f.item(t, c.ID, "authorization")
+				if it.Result.Status != tt.item || !strings.Contains(it.Result.Why, tt.whyHas) {
+					t.Errorf("authorization item = %s %q, want %s containing %q", it.Result.Status, it.Result.Why, tt.item, tt.whyHas)
+				}
+				work := f.openWork(t, c.ID, "authorization")
+				switch {
+				case tt.work == "" && len(work) != 0:
+					t.Errorf("work = %q, want none", work)
+				case tt.work != "" && (len(work) != 1 || !strings.Contains(work[0], tt.work)):
+					t.Errorf("work = %q, want one item containing %q", work, tt.work)
+				}
+			})
+		}
 	}
 }
 
@@ -465,76 +536,80 @@ func TestAuthorizationRejectedByPayerOpensWork(t *testing.T) {
 }
 
 func TestReadyToBillFromDataAndStopTheLine(t *testing.T) {
-	ctx := context.Background()
-	f := newFront(t)
-	plan := []claimgate.PlanItem{{Kind: claimgate.PlannedService, Code: "99213"}, {Kind: claimgate.PlannedService, Code: "97110", Units: 2}}
-	c := f.patient(t, "AC1000001", "RIVERA", "ANA", anaBirth, plan...)
-	move := func() error {
-		_, err := f.wf.Move(ctx, &f.mgr, c.ID, claimgate.FinancialClearance, claimgate.Encounter, "")
-		return err
-	}
-	if _, err := f.wf.CheckEligibility(ctx, &f.desk, c.ID); err != nil {
-		t.Fatal(err)
-	}
-	// The service that needs authorization stops the line: the case cannot
-	// reach the mid-cycle (and so never the back-end) without it.
-	err := move()
-	if claimgate.ErrorKind(err) != claimgate.Conflict || !strings.Contains(strings.Join(claimgate.ErrorDetails(err), "\n"), "97110 needs prior authorization") {
-		t.Fatalf("Move without authorization = %v %q, want Conflict naming 97110", err, claimgate.ErrorDetails(err))
-	}
-	if w := f.openWork(t, c.ID, "authorization"); len(w) != 1 || !strings.HasPrefix(w[0], "coord: ") {
-		t.Errorf("authorization work after the eligibility check = %q, want one item owned by the coordinator", w)
-	}
-	if _, err := f.wf.RecordEstimate(ctx, &f.desk, c.ID, workflow.EstimateInput{Method: "shout"}); claimgate.ErrorKind(err) != claimgate.Invalid {
-		t.Errorf("RecordEstimate(shout) = %v, want Invalid", err)
-	}
-	e, err := f.wf.RecordEstimate(ctx, &f.desk, c.ID, workflow.EstimateInput{Method: "in_person", Deposit: 2500})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Allowed 92.50 + 2 × 29.00 = 150.50; copay 25; deductible 125.50 of
-	// 500 remaining; nothing left for coinsurance.
-	got := []claimgate.Money{e.Allowed, e.Copay, e.Deductible, e.Coinsurance, e.Total, e.Deposit}
-	if d := cmp.Diff([]claimgate.Money{15050, 2500, 12550, 0, 15050, 2500}, got); d != "" {
-		t.Errorf("estimate (-want +got):\n%s", d)
-	}
-	if _, err := f.wf.RequestAuthorization(ctx, &f.coord, c.ID, "97110"); err != nil {
-		t.Fatal(err)
-	}
-	if w := f.openWork(t, c.ID, "authorization"); len(w) != 0 {
-		t.Errorf("authorization work after the approval = %q, want it completed", w)
-	}
-	if err := move(); err != nil {
-		t.Fatalf("Move with every item passing from data: %v %q", err, claimgate.ErrorDetails(err))
-	}
-	// A second case crosses by exception, eligibility never checked.
-	c2 := f.patient(t, "AC1000003", "OKAFOR", "JAMES", claimgate.Date{Year: 1962, Month: 7, Day: 21})
-	for _, item := range []string{"eligibility", "patient_responsibility"} {
-		if _, err := f.wf.LogException(ctx, &f.mgr, workflow.ExceptionInput{CaseID: c2.ID, Gate: "ready_to_bill", Item: item, Reason: "busy day",
-			OwnerID: f.desk.ID, Expires: f.now.Add(24 * time.Hour)}); err != nil {
-			t.Fatalf("LogException(%s): %v", item, err)
-		}
-	}
-	if _, err := f.wf.Move(ctx, &f.mgr, c2.ID, claimgate.FinancialClearance, claimgate.Encounter, ""); err != nil {
-		t.Fatalf("Move by exception: %v", err)
-	}
-	day := claimgate.DateOf(f.now)
-	skips, err := f.wf.Skips(ctx, day, day)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []workflow.SkipRow{{Day: day, UserID: f.mgr.ID, Crossed: 2, ByException: 1, EligMissing: 1}}
-	if d := cmp.Diff(want, skips); d != "" {
-		t.Errorf("Skips (-want +got):\n%s", d)
-	}
-	facts, err := f.wf.Facts(ctx, c.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, it := range workflow.Evaluate(workflow.ReadyToBill, facts).Items {
-		if it.Result.Status != workflow.Pass {
-			t.Errorf("%s = %s (%s), want pass from data", it.ID, it.Result.Status, it.Result.Why)
-		}
+	for _, db := range testDBs(t) {
+		t.Run(db.name, func(t *testing.T) {
+			ctx := context.Background()
+			f := newFrontOn(t, db)
+			plan := []claimgate.PlanItem{{Kind: claimgate.PlannedService, Code: "99213"}, {Kind: claimgate.PlannedService, Code: "97110", Units: 2}}
+			c := f.patient(t, "AC1000001", "RIVERA", "ANA", anaBirth, plan...)
+			move := func() error {
+				_, err := f.wf.Move(ctx, &f.mgr, c.ID, claimgate.FinancialClearance, claimgate.Encounter, "")
+				return err
+			}
+			if _, err := f.wf.CheckEligibility(ctx, &f.desk, c.ID); err != nil {
+				t.Fatal(err)
+			}
+			// The service that needs authorization stops the line: the case cannot
+			// reach the mid-cycle (and so never the back-end) without it.
+			err := move()
+			if claimgate.ErrorKind(err) != claimgate.Conflict || !strings.Contains(strings.Join(claimgate.ErrorDetails(err), "\n"), "97110 needs prior authorization") {
+				t.Fatalf("Move without authorization = %v %q, want Conflict naming 97110", err, claimgate.ErrorDetails(err))
+			}
+			if w := f.openWork(t, c.ID, "authorization"); len(w) != 1 || !strings.HasPrefix(w[0], "coord: ") {
+				t.Errorf("authorization work after the eligibility check = %q, want one item owned by the coordinator", w)
+			}
+			if _, err := f.wf.RecordEstimate(ctx, &f.desk, c.ID, workflow.EstimateInput{Method: "shout"}); claimgate.ErrorKind(err) != claimgate.Invalid {
+				t.Errorf("RecordEstimate(shout) = %v, want Invalid", err)
+			}
+			e, err := f.wf.RecordEstimate(ctx, &f.desk, c.ID, workflow.EstimateInput{Method: "in_person", Deposit: 2500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Allowed 92.50 + 2 × 29.00 = 150.50; copay 25; deductible 125.50 of
+			// 500 remaining; nothing left for coinsurance.
+			got := []claimgate.Money{e.Allowed, e.Copay, e.Deductible, e.Coinsurance, e.Total, e.Deposit}
+			if d := cmp.Diff([]claimgate.Money{15050, 2500, 12550, 0, 15050, 2500}, got); d != "" {
+				t.Errorf("estimate (-want +got):\n%s", d)
+			}
+			if _, err := f.wf.RequestAuthorization(ctx, &f.coord, c.ID, "97110"); err != nil {
+				t.Fatal(err)
+			}
+			if w := f.openWork(t, c.ID, "authorization"); len(w) != 0 {
+				t.Errorf("authorization work after the approval = %q, want it completed", w)
+			}
+			if err := move(); err != nil {
+				t.Fatalf("Move with every item passing from data: %v %q", err, claimgate.ErrorDetails(err))
+			}
+			// A second case crosses by exception, eligibility never checked.
+			c2 := f.patient(t, "AC1000003", "OKAFOR", "JAMES", claimgate.Date{Year: 1962, Month: 7, Day: 21})
+			for _, item := range []string{"eligibility", "patient_responsibility"} {
+				if _, err := f.wf.LogException(ctx, &f.mgr, workflow.ExceptionInput{CaseID: c2.ID, Gate: "ready_to_bill", Item: item, Reason: "busy day",
+					OwnerID: f.desk.ID, Expires: f.now.Add(24 * time.Hour)}); err != nil {
+					t.Fatalf("LogException(%s): %v", item, err)
+				}
+			}
+			if _, err := f.wf.Move(ctx, &f.mgr, c2.ID, claimgate.FinancialClearance, claimgate.Encounter, ""); err != nil {
+				t.Fatalf("Move by exception: %v", err)
+			}
+			day := claimgate.DateOf(f.now)
+			skips, err := f.wf.Skips(ctx, day, day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []workflow.SkipRow{{Day: day, UserID: f.mgr.ID, Crossed: 2, ByException: 1, EligMissing: 1}}
+			if d := cmp.Diff(want, skips); d != "" {
+				t.Errorf("Skips (-want +got):\n%s", d)
+			}
+			facts, err := f.wf.Facts(ctx, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range workflow.Evaluate(workflow.ReadyToBill, facts).Items {
+				if it.Result.Status != workflow.Pass {
+					t.Errorf("%s = %s (%s), want pass from data", it.ID, it.Result.Status, it.Result.Why)
+				}
+			}
+		})
 	}
 }
 
