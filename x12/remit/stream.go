@@ -15,7 +15,7 @@ import (
 
 // A Decoder reads 835s claim by claim, without holding a transaction set
 // or its loop tree in memory: a remittance of any size is read in memory
-// that does not grow with it. It reads the same model as ReadFile (Parse
+// that grows only with its largest claim. It reads the same model as ReadFile (Parse
 // over validate.Transaction's tree), value for value, but it does not
 // validate: the envelopes are followed with an x12.Checker (EnvelopeErrors
 // reports what it finds, as SetReader.Errors does, without stopping the
@@ -66,7 +66,6 @@ type Decoder struct {
 	claim  Claim
 	inClm  bool
 	sv     *Service // the open service line, or nil
-	svRefs int      // where the open service's REF segments start (sorting)
 
 	// Per-claim memory, reset when a claim starts.
 	text    []byte  // the claim's strings
@@ -112,8 +111,10 @@ func NewDecoder(r io.Reader) *Decoder {
 }
 
 // Payment returns the current transaction set's remittance without its
-// 2000 loops and PLBs: envelope, payment (BPR), trace, payer and payee.
-// It is nil before the first transaction set.
+// 2000 loops and PLBs: envelope, payment (BPR), trace, payer and payee,
+// read once the decoder is past them (at the set's first claim, or its
+// end). It is nil outside a transaction set: before the first, and from
+// the call to Next after the end of one until the next ST.
 func (d *Decoder) Payment() *Remittance {
 	if !d.inSet && !d.endShown && !d.setEnded && !d.claimReady {
 		return nil
