@@ -28,6 +28,7 @@ func (s *Server) frontEndRoutes() []route {
 		{"GET", "/api/frontend/skips", loggedIn, "", s.apiSkips},
 		{"POST", "/api/frontdesk/check", loggedIn, "", s.apiCheckDay},
 		{"GET", "/api/authorizations", loggedIn, "", s.apiAuthWorklist},
+		{"POST", "/api/authorizations/sweep", loggedIn, "", s.apiAuthSweep},
 		{"GET", "/api/patients/{id}/duplicates", loggedIn, "", s.apiDuplicates},
 		{"POST", "/api/patients/{id}/duplicates", loggedIn, "", s.apiDecideDuplicate},
 
@@ -41,6 +42,7 @@ func (s *Server) frontEndRoutes() []route {
 		{"POST", "/cases/{id}/duplicates", loggedIn, "", s.duplicateForm},
 		{"POST", "/frontdesk/check", loggedIn, "", s.checkDayForm},
 		{"GET", "/authorizations", loggedIn, "", s.authPage},
+		{"POST", "/authorizations/sweep", loggedIn, "", s.authSweepForm},
 	}
 }
 
@@ -107,6 +109,8 @@ var frontEndOps = map[string]apiOp{
 		Status: 200, Resp: []eligCheckJSON{}, Errors: []int{401, 403, 422}},
 	"GET /api/authorizations": {Summary: "The authorization coordinator's queue: every planned service of an open case the payer's rules ask authorization for, with its state (missing, denied, expired, pending, expiring, approved, not_required) and its owner (audited read)",
 		Tag: "front-end", Status: 200, Resp: []authRowJSON{}, Errors: []int{401}},
+	"POST /api/authorizations/sweep": {Summary: "Open the authorization work the data calls for: an owned item for each service needing an authorization none is on file for, and a warning to the owner of an approval that lapses within 7 days or is short of units (auth_coordinator or manager)",
+		Tag: "front-end", Status: 200, Resp: []workJSON{}, Errors: []int{401, 403}},
 	"GET /api/frontdesk": {Summary: "The front desk's day: every appointment of a date with its eligibility, authorization and estimate status and the Ready-to-Bill items that block it (audited read)",
 		Tag: "front-end", Query: []param{{Name: "date", Desc: "the day, YYYY-MM-DD; default today (UTC)", Type: "string"}},
 		Status: 200, Resp: []scheduleRowJSON{}, Errors: []int{401, 422}},
@@ -671,4 +675,13 @@ func (s *Server) apiAuthWorklist(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.writeJSON(w, r, http.StatusOK, out)
+}
+
+func (s *Server) apiAuthSweep(w http.ResponseWriter, r *http.Request) error {
+	items, err := s.wf.SweepAuthorizations(r.Context(), userFrom(r))
+	if err != nil {
+		return err
+	}
+	s.auditChange(r, "create", "authorizations/sweep")
+	return s.writeJSON(w, r, http.StatusOK, toWorkList(items, s.now()))
 }

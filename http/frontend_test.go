@@ -166,6 +166,14 @@ func TestFrontEndAPI(t *testing.T) {
 	if len(day) != 1 || day[0].CaseID != f.caseID || !day[0].ReadyToBill || day[0].Eligibility.Status != workflow.Pass || day[0].ScheduledAt == nil {
 		t.Errorf("front desk day = %+v", day)
 	}
+	if res := fd.do("POST", "/api/authorizations/sweep", nil); res.status != http.StatusForbidden {
+		t.Errorf("sweep by the front desk: %d, want 403", res.status)
+	}
+	var swept []workJSON
+	auth.do("POST", "/api/authorizations/sweep", nil).decode(t, &swept)
+	if len(swept) != 0 {
+		t.Errorf("sweep after the approval opened %+v, want nothing", swept)
+	}
 	var aq []authRowJSON
 	auth.get("/api/authorizations").decode(t, &aq)
 	if len(aq) != 1 || aq[0].Code != "97110" || aq[0].State != "approved" || aq[0].OwnerID != f.users["auth"].ID {

@@ -366,3 +366,12 @@ func (s *Server) authPage(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, "authorizations", data)
 	return nil
 }
+
+func (s *Server) authSweepForm(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.wf.SweepAuthorizations(r.Context(), userFrom(r)); err != nil {
+		return err
+	}
+	s.auditChange(r, "create", "authorizations/sweep")
+	redirect(w, r, "/authorizations", "saved")
+	return nil
+}

@@ -929,6 +929,9 @@ const DefaultAuthExpiryDays = 7
 // DefaultAuthExpiryDays while its date of service is not yet past it (or
 // whose approved units the plan exceeds). It returns the items opened.
 func (s *Service) SweepAuthorizations(ctx context.Context, actor *claimgate.User) ([]claimgate.WorkItem, error) {
+	if !actor.Has(claimgate.AuthCoordinator) && !actor.Has(claimgate.Manager) {
+		return nil, claimgate.Errorf(claimgate.Forbidden, "sweeping authorizations needs the auth_coordinator or manager role")
+	}
 	cases, err := s.Store.Cases(ctx, claimgate.CaseFilter{})
 	if err != nil {
 		return nil, err
