@@ -43,10 +43,21 @@ type FrontEnd struct {
 }
 
 // registrationProblems are the registration defects beyond missing fields,
-// each a named failure: a plan type the payer does not offer, and a
-// possible duplicate patient with no merge/keep decision logged.
+// each a named failure: two coverages in effect with the same rank (no
+// order of benefits), a plan type the payer does not offer, and a possible
+// duplicate patient with no merge/keep decision logged.
 func registrationProblems(f *Facts, cov claimgate.Coverage, payer claimgate.Payer) []string {
 	var bad []string
+	var ranks []int
+	for _, c := range f.Coverages {
+		if c.ActiveOn(f.Case.ServiceDate) {
+			if slices.Contains(ranks, c.Rank) {
+				bad = append(bad, fmt.Sprintf("two coverages in effect on %s share rank %d: set the order of benefits (primary, secondary)", f.Case.ServiceDate, c.Rank))
+				break
+			}
+			ranks = append(ranks, c.Rank)
+		}
+	}
 	if len(payer.PlanTypes) > 0 && !slices.Contains(payer.PlanTypes, cov.PlanType) {
 		bad = append(bad, fmt.Sprintf("plan type %s is not one %s offers (%s)", cov.PlanType, payer.Name, strings.Join(payer.PlanTypes, ", ")))
 	}

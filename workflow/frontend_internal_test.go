@@ -98,6 +98,21 @@ func TestRegistrationProblems(t *testing.T) {
 			p.PlanTypes = []string{"HM"}
 			f.Payers[9] = p
 		}, Fail, "plan type CI is not one Acme Health offers (HM)"},
+		{"two primaries", func(f *Facts) {
+			second := f.Coverages[0]
+			second.ID, second.MemberID = 4, "XZ999"
+			f.Coverages = append(f.Coverages, second)
+		}, Fail, "two coverages in effect on 2026-11-02 share rank 1: set the order of benefits"},
+		{"a primary and a secondary", func(f *Facts) {
+			second := f.Coverages[0]
+			second.ID, second.MemberID, second.Rank = 4, "XZ999", 2
+			f.Coverages = append(f.Coverages, second)
+		}, Pass, "member ID on file"},
+		{"an ended primary on file before the current one", func(f *Facts) {
+			old := f.Coverages[0]
+			old.ID, old.MemberID, old.EffectiveFrom, old.EffectiveTo = 4, "OLD1", claimgate.Date{Year: 2024, Month: 1, Day: 1}, claimgate.Date{Year: 2025, Month: 12, Day: 31}
+			f.Coverages = append([]claimgate.Coverage{old}, f.Coverages...)
+		}, Pass, "member ID on file"},
 		{"undecided duplicate", func(f *Facts) { f.Front.Duplicates = []claimgate.DuplicateCandidate{twin} }, Fail,
 			"possible duplicate patient #8 (same name and birth date): log a merge or keep decision"},
 		{"decided duplicate", func(f *Facts) {

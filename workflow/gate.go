@@ -75,12 +75,24 @@ type Facts struct {
 	Front FrontEnd
 }
 
-// Primary returns the rank-1 coverage, if any.
+// Primary returns the rank-1 coverage, if any: the one in effect on the
+// date of service when there is one (an ended coverage may stay on file
+// beside its successor), else the first.
 func (f *Facts) Primary() (claimgate.Coverage, bool) {
-	for _, c := range f.Coverages {
-		if c.Rank == 1 {
+	first := -1
+	for i, c := range f.Coverages {
+		if c.Rank != 1 {
+			continue
+		}
+		if c.ActiveOn(f.Case.ServiceDate) {
 			return c, true
 		}
+		if first < 0 {
+			first = i
+		}
+	}
+	if first >= 0 {
+		return f.Coverages[first], true
 	}
 	return claimgate.Coverage{}, false
 }
