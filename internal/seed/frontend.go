@@ -167,7 +167,9 @@ func seedFrontEnd(ctx context.Context, wf *workflow.Service, p *Practice, c clai
 		if n.OK {
 			continue
 		}
-		if mode == frontNoAuthRequest {
+		// After one is requested, the next is left unrequested too, so that
+		// the failure mode shows whatever the visits planned.
+		if mode == frontNoAuthRequest || (p.Front.AuthRequested > 0 && p.Front.AuthUnrequested == 0) {
 			p.Front.AuthUnrequested++
 			continue
 		}

@@ -33,13 +33,13 @@ func TestSeedFrontEndAgainstTestPayer(t *testing.T) {
 		t.Fatal(err)
 	}
 	wf.RealTime = tp.RealTime()
-	p, err := seed.Seed(ctx, st, wf, seed.Options{Patients: 30, Seed: 1, AdminPassword: "test-password", Now: now, TestPayer: tp})
+	p, err := seed.Seed(ctx, st, wf, seed.Options{Patients: 40, Seed: 1, AdminPassword: "test-password", Now: now, TestPayer: tp})
 	if err != nil {
 		t.Fatal(err)
 	}
 	fr := p.Front
-	if fr.Checked == 0 || fr.Skipped == 0 || fr.Rejected == 0 || fr.Estimates == 0 || fr.AuthRequested == 0 {
-		t.Errorf("front-end summary %+v: want checks, skips, rejections, estimates and 278s", fr)
+	if fr.Checked == 0 || fr.Skipped == 0 || fr.Rejected == 0 || fr.Estimates == 0 || fr.AuthRequested == 0 || fr.AuthUnrequested == 0 {
+		t.Errorf("front-end summary %+v: want checks, skips, rejections, estimates, 278s and unrequested authorizations", fr)
 	}
 	if fr.PassedFromData == 0 || fr.PassedByException == 0 {
 		t.Errorf("front-end summary %+v: want cases past Ready-to-Bill both from data and by exception", fr)
