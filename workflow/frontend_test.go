@@ -7,9 +7,11 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -716,4 +718,103 @@ func TestSweepAuthorizations(t *testing.T) {
 	if again, err := f.wf.SweepAuthorizations(ctx, &f.mgr); err != nil || len(again) != 0 {
 		t.Errorf("second sweep = %d item(s), %v; want none", len(again), err)
 	}
+}
+
+func TestEligibilityBatchThroughMailbox(t *testing.T) {
+	ctx := context.Background()
+	f := newFront(t)
+	active := f.patient(t, "AC1000001", "RIVERA", "ANA", anaBirth)
+	unknown := f.patient(t, "AC9999999", "DOE", "JANE", claimgate.Date{Year: 1990, Month: 1, Day: 1})
+	cs, ok := f.st.(clearinghouse.Store)
+	if !ok {
+		t.Fatalf("%T is not a clearinghouse.Store", f.st)
+	}
+	root := t.TempDir()
+	p := clearinghouse.Partner{ID: "TESTCH", Name: "Test clearinghouse", OurQualifier: "ZZ", OurID: "CLAIMGATE", TheirQualifier: "ZZ", TheirID: "TESTCH",
+		OurAppCode: "CLAIMGATE", TheirAppCode: "TESTCH", PayerIDs: []string{"ACME1"}, Usage: "T", Mailbox: root}
+	if err := cs.CreatePartner(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	if err := clearinghouse.MakeFolders(root); err != nil {
+		t.Fatal(err)
+	}
+	mb := clearinghouse.New(cs, f.wf, nil)
+	mb.Now = func() time.Time { return f.now }
+	if _, _, err := f.wf.SendEligibilityBatch(ctx, &f.coord, f.dos, mb, p.ID); claimgate.ErrorKind(err) != claimgate.Forbidden {
+		t.Errorf("batch by the auth coordinator = %v, want Forbidden", err)
+	}
+	out, n, err := f.wf.SendEligibilityBatch(ctx, &f.desk, f.dos, mb, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 || out.Kind != clearinghouse.Eligibility {
+		t.Fatalf("batch = %+v with %d case(s), want one 270 file asking about 2", out, n)
+	}
+	pm := &testpayer.Mailbox{Payer: f.tp, Root: root, Log: slog.New(slog.DiscardHandler)}
+	if _, err := pm.Poll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var kinds []clearinghouse.Kind
+	res, err := mb.Poll(ctx, clearinghouse.Router{
+		clearinghouse.EligResponse: func(ctx context.Context, in *clearinghouse.Inbound) error {
+			kinds = append(kinds, in.File.Kind)
+			return f.wf.Import271(&f.desk)(ctx, in)
+		},
+		clearinghouse.Ack999: func(_ context.Context, in *clearinghouse.Inbound) error {
+			kinds = append(kinds, in.File.Kind)
+			return nil
+		},
+	}.Handle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Quarantined != 0 || !slices.Contains(kinds, clearinghouse.EligResponse) {
+		t.Errorf("Poll = %+v handling %v, want the 271 file done and nothing quarantined", res, kinds)
+	}
+	if it := f.item(t, active.ID, "eligibility"); it.Result.Status != workflow.Pass {
+		t.Errorf("active member after the batch: %s %q, want pass", it.Result.Status, it.Result.Why)
+	}
+	if it := f.item(t, unknown.ID, "eligibility"); it.Result.Status != workflow.Fail || !strings.Contains(it.Result.Why, "AAA 75") {
+		t.Errorf("unknown member after the batch: %s %q, want AAA 75", it.Result.Status, it.Result.Why)
+	}
+	if w := f.openWork(t, unknown.ID, "registration"); len(w) != 1 || !strings.HasPrefix(w[0], "desk: eligibility rejected, AAA 75") {
+		t.Errorf("registration work = %q, want the front desk's item", w)
+	}
+	// Handling the same file again records nothing twice (the mailbox may
+	// hand a file over again after a crash).
+	checks, _ := f.st.EligibilityChecks(ctx, active.ID)
+	var data []byte
+	for _, e := range mustReadInbound(t, root) {
+		data = e
+	}
+	if err := f.wf.Import271(&f.desk)(ctx, &clearinghouse.Inbound{Partner: p, Data: data}); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := f.st.EligibilityChecks(ctx, active.ID); len(again) != len(checks) {
+		t.Errorf("re-import recorded %d check(s), want %d", len(again), len(checks))
+	}
+	// The next batch asks only about the case still not verified.
+	if _, n, err := f.wf.SendEligibilityBatch(ctx, &f.desk, f.dos, mb, p.ID); err != nil || n != 1 {
+		t.Errorf("second batch asks about %d case(s), %v; want only the rejected one again", n, err)
+	}
+}
+
+// mustReadInbound returns the 271 files found under the mailbox root.
+func mustReadInbound(t *testing.T, root string) [][]byte {
+	t.Helper()
+	var out [][]byte
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.Contains(path, "271") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err == nil && bytes.Contains(b, []byte("ST*271*")) {
+			out = append(out, b)
+		}
+		return err
+	})
+	if err != nil || len(out) == 0 {
+		t.Fatalf("no 271 file under %s (%v)", root, err)
+	}
+	return out
 }

@@ -149,7 +149,16 @@ func (s *Service) CheckEligibility(ctx context.Context, actor *claimgate.User, c
 	} else {
 		read271(&c, resp, f, trace)
 	}
+	return s.recordCheck(ctx, actor, f, c)
+}
+
+// recordCheck stores an electronic check with the work its answer calls
+// for; an active one settles the case's eligibility work and opens owned
+// work for the authorizations the plan still needs.
+func (s *Service) recordCheck(ctx context.Context, actor *claimgate.User, f *Facts, c claimgate.EligibilityCheck) (claimgate.EligibilityCheck, error) {
+	caseID := f.Case.ID
 	var w *claimgate.WorkItem
+	var err error
 	switch c.Status {
 	case claimgate.EligRejected:
 		a := rejectAction(c.RejectCode)
@@ -192,11 +201,22 @@ func read271(c *claimgate.EligibilityCheck, resp []byte, f *Facts, trace string)
 		}
 		return
 	}
-	if len(rs) != 1 || len(rs[0].Sources) != 1 {
+	if len(rs) != 1 {
 		c.Reason = "the 271 does not answer one inquiry"
 		return
 	}
-	src := rs[0].Sources[0]
+	readResponse(c, rs[0], f, trace)
+}
+
+// readResponse fills c from one 271 transaction set answering the inquiry
+// with trace.
+func readResponse(c *claimgate.EligibilityCheck, r *elig.Response, f *Facts, trace string) {
+	c.Status = claimgate.EligError
+	if len(r.Sources) != 1 {
+		c.Reason = "the 271 does not answer one inquiry"
+		return
+	}
+	src := r.Sources[0]
 	if len(src.Rejects) > 0 {
 		c.Status, c.RejectCode = claimgate.EligRejected, src.Rejects[0].Reason
 		return
