@@ -57,3 +57,44 @@ func TestMoveWithStaleVersion(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestUnauthenticatedLearnsNothing: without a session, unknown paths and
+// wrong methods get the same answer as any protected route — a 401 or the
+// login page — not a 404 or 405 that maps the API.
+func TestUnauthenticatedLearnsNothing(t *testing.T) {
+	f := newFixture(t)
+	anon := f.anon()
+	tests := []struct {
+		method, path string
+		want         int
+	}{
+		{"GET", "/api/nope", http.StatusUnauthorized},
+		{"DELETE", "/api/cases", http.StatusUnauthorized},
+		{"PUT", "/api/cases/1/moves", http.StatusUnauthorized},
+		{"GET", "/nope", http.StatusSeeOther},
+		{"DELETE", "/cases/1", http.StatusSeeOther},
+	}
+	for _, tt := range tests {
+		res := anon.do(tt.method, tt.path, nil)
+		if res.status != tt.want {
+			t.Errorf("anonymous %s %s = %d, want %d", tt.method, tt.path, res.status, tt.want)
+		}
+		if tt.want == http.StatusSeeOther && res.header.Get("Location") != "/login" {
+			t.Errorf("anonymous %s %s redirects to %q, want /login", tt.method, tt.path, res.header.Get("Location"))
+		}
+	}
+	mgr := f.login("mgr")
+	if res := mgr.do("GET", "/api/nope", nil); res.status != http.StatusNotFound {
+		t.Errorf("logged-in GET /api/nope = %d, want 404", res.status)
+	}
+	if res := mgr.do("DELETE", "/api/cases", nil); res.status != http.StatusMethodNotAllowed {
+		t.Errorf("logged-in DELETE /api/cases = %d, want 405", res.status)
+	}
+	// The login page and its assets stay reachable.
+	if res := anon.get("/login"); res.status != http.StatusOK {
+		t.Errorf("GET /login = %d", res.status)
+	}
+	if res := anon.get("/static/style.css"); res.status != http.StatusOK {
+		t.Errorf("GET /static/style.css = %d", res.status)
+	}
+}

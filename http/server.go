@@ -139,6 +139,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// Secure cookies mean the server is reached over HTTPS only.
 		h.Set("Strict-Transport-Security", "max-age=31536000")
 	}
+	if _, pattern := s.mux.Handler(r); pattern == "/" || pattern == "/api/" || pattern == "" {
+		// No route matched (a 404 or a 405 is coming): a caller who is not
+		// logged in learns nothing about which paths exist, only that it
+		// must log in.
+		if _, err := s.authenticate(r); err != nil {
+			switch {
+			case claimgate.ErrorKind(err) != claimgate.Unauthorized && isAPI(r):
+				s.problem(w, r, err)
+			case claimgate.ErrorKind(err) != claimgate.Unauthorized:
+				s.errorPage(w, r, err)
+			case isAPI(r):
+				s.problem(w, r, err)
+			default:
+				http.Redirect(w, r, "/login", http.StatusSeeOther)
+			}
+			return
+		}
+	}
 	s.handler.ServeHTTP(w, r)
 }
 
