@@ -100,6 +100,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, username, passwor
 	match := bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
 	if err != nil || !match || !u.Active {
 		s.log.InfoContext(r.Context(), "login refused", "user_id", u.ID, "remote_addr", remoteHost(r))
+		// Failed logins are audited with the user they named (0 when the
+		// username is unknown), so repeated guessing shows in the audit log.
+		if err := s.audit(r, u.ID, "login_failed", "user/"+strconv.FormatInt(u.ID, 10)); err != nil {
+			s.log.ErrorContext(r.Context(), "audit write failed", "user_id", u.ID, "err", err)
+		}
 		return claimgate.User{}, claimgate.Session{}, bad
 	}
 	raw := make([]byte, 32)

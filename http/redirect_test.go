@@ -98,3 +98,16 @@ func TestUnauthenticatedLearnsNothing(t *testing.T) {
 		t.Errorf("GET /static/style.css = %d", res.status)
 	}
 }
+
+func TestFailedLoginsAudited(t *testing.T) {
+	f := newFixture(t)
+	anon := f.anon()
+	anon.do("POST", "/api/login", map[string]string{"username": "mgr", "password": "wrong"})
+	anon.do("POST", "/api/login", map[string]string{"username": "nobody", "password": "wrong"})
+	if !f.hasAudit(f.users["mgr"].ID, "login_failed", "user/"+itoa(f.users["mgr"].ID)) {
+		t.Error("no login_failed audit entry for a wrong password")
+	}
+	if !f.hasAudit(0, "login_failed", "user/0") {
+		t.Error("no login_failed audit entry for an unknown username")
+	}
+}
