@@ -98,6 +98,10 @@ type CaseStore interface {
 	MoveCase(ctx context.Context, m CaseMove) (Event, error)
 	CreateClaim(ctx context.Context, c *Claim) error
 	Claims(ctx context.Context, caseID int64) ([]Claim, error)
+	// SetClaimStatus records where a claim stands and, when payerClaimID is
+	// not empty, the payer's claim control number. An unknown claim is
+	// NotFound.
+	SetClaimStatus(ctx context.Context, id int64, status ClaimStatus, payerClaimID string) error
 	// CreateException logs e, opens w (the owner's work item for it, whose
 	// ExceptionID is set here) and writes the event.
 	CreateException(ctx context.Context, e *Exception, w *WorkItem, actor int64) error

@@ -70,8 +70,8 @@ func (pr *practice) coded() []claimgate.Case {
 }
 
 // zipPlus4 gives the billing provider and a separate service facility the
-// nine-digit ZIPs the 837 requires: the seeded practice's addresses carry
-// five (TestSeededZipIsRefused shows the refusal).
+// nine-digit ZIPs the 837 requires, for inputs that carry five (the seeded
+// practice's addresses carry nine already: TestSeededZipIsAccepted).
 func zipPlus4(in *claimbuild.Input) {
 	for _, a := range []*claimgate.Address{&in.Billing.Address, &in.Facility.Address} {
 		if len(a.Zip) == 5 {

@@ -6,13 +6,11 @@ import (
 	"os"
 	"time"
 
-	"github.com/claimgate/claimgate/internal/seed"
-	"github.com/claimgate/claimgate/testpayer"
-	"github.com/claimgate/claimgate/workflow"
+	"github.com/claimgate/claimgate/demo"
 )
 
 func init() {
-	register(command{name: "demo", summary: "seed a synthetic practice on a fresh database, then serve it", run: runDemo})
+	register(command{name: "demo", summary: "seed a synthetic practice on a fresh database, run its claims through the test payer, then serve it", run: runDemo})
 }
 
 func runDemo(ctx context.Context, e *env, args []string) error {
@@ -46,27 +44,19 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	defer s.Close()
 	start := time.Now()
-	wf := workflow.New(s)
-	wf.ChargeLagDays = *lag
-	// The built-in test payer answers the demo's 270s and 278s in real time.
-	tp, err := testpayer.New(testpayer.DefaultConfig(), testpayer.Options{})
+	// The practice is seeded, and its coded cases run through the back end
+	// against the built-in test payer, on a simulated clock (package demo).
+	r, err := demo.Run(ctx, s, demo.Options{Patients: *patients, Seed: *seedN, AdminPassword: *password, ChargeLagDays: *lag})
 	if err != nil {
 		return err
 	}
-	wf.RealTime = tp.RealTime()
-	p, err := seed.Seed(ctx, s, wf, seed.Options{Patients: *patients, Seed: *seedN, AdminPassword: *password, TestPayer: tp})
-	if err != nil {
-		return fmt.Errorf("seed demo practice: %w", err)
-	}
+	p := r.Practice
 	fmt.Fprintf(e.stdout, "claimgate demo: %s — %d patients, %d cases, %d payers, %d users in %s (%s)\n",
 		p.Org.Name, len(p.Patients), len(p.Cases), len(p.Payers), len(p.Users), time.Since(start).Round(time.Millisecond), *path)
-	fr := p.Front
-	fmt.Fprintf(e.stdout, "front-end against the test payer: %d eligibility checks (%d rejected), %d skipped; %d authorizations requested, %d left unrequested with an owner; %d estimates communicated\n",
-		fr.Checked, fr.Rejected, fr.Skipped, fr.AuthRequested, fr.AuthUnrequested, fr.Estimates)
-	fmt.Fprintf(e.stdout, "Ready-to-Bill: %d case(s) passed from data, %d by exception\n", fr.PassedFromData, fr.PassedByException)
+	fmt.Fprint(e.stdout, r.Summary())
 	fmt.Fprintf(e.stdout, "log in as admin (or mgr, frontdesk, coder, biller, ...) with password %s\n", p.AdminPassword)
 	if *noServe {
 		return nil
 	}
-	return serve(ctx, e, s, *addr, false, *lag, wf.RealTime)
+	return serve(ctx, e, s, *addr, false, *lag, r.Workflow.RealTime)
 }

@@ -135,13 +135,13 @@ func Seed(ctx context.Context, st claimgate.Store, wf *workflow.Service, opt Opt
 		return nil, fmt.Errorf("seed queue exceptions: %w", err)
 	}
 	p.Org = claimgate.Organization{Name: "Riverbend Family Medicine (synthetic)", NPI: NPI(123456789), TaxID: "990000001",
-		Taxonomy: "261QP2300X", Address: claimgate.Address{Line1: "100 Riverbend Plaza", City: "Springfield", State: "IL", Zip: "62701"}}
+		Taxonomy: "261QP2300X", Address: claimgate.Address{Line1: "100 Riverbend Plaza", City: "Springfield", State: "IL", Zip: "627011234"}}
 	if err := st.CreateOrganization(ctx, &p.Org); err != nil {
 		return nil, fmt.Errorf("seed organization: %w", err)
 	}
 	for i, l := range []claimgate.Location{
 		{Name: "Main Clinic", PlaceOfService: "11", Address: p.Org.Address},
-		{Name: "Northside Outpatient", PlaceOfService: "22", NPI: NPI(223344556), Address: claimgate.Address{Line1: "9 North Rd", City: "Springfield", State: "IL", Zip: "62702"}},
+		{Name: "Northside Outpatient", PlaceOfService: "22", NPI: NPI(223344556), Address: claimgate.Address{Line1: "9 North Rd", City: "Springfield", State: "IL", Zip: "627024501"}},
 	} {
 		l.OrgID = p.Org.ID
 		if err := st.CreateLocation(ctx, &l); err != nil {

@@ -255,6 +255,25 @@ VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`
 	return s.fail("claim", err)
 }
 
+// SetClaimStatus sets a claim's status and, when payerClaimID is not empty,
+// the payer's claim control number.
+func (s *Store) SetClaimStatus(ctx context.Context, id int64, status claimgate.ClaimStatus, payerClaimID string) error {
+	q, args := `UPDATE claims SET status = $1 WHERE id = $2`, []any{string(status), id}
+	if payerClaimID != "" {
+		q, args = `UPDATE claims SET status = $1, payer_claim_id = $2 WHERE id = $3`, []any{string(status), payerClaimID, id}
+	}
+	res, err := s.db.ExecContext(ctx, q, args...)
+	if err != nil {
+		return s.fail("claim", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return s.fail("claim", err)
+	} else if n == 0 {
+		return claimgate.Errorf(claimgate.NotFound, "claim %d not found", id)
+	}
+	return nil
+}
+
 // Claims returns a case's claims, oldest first.
 func (s *Store) Claims(ctx context.Context, caseID int64) ([]claimgate.Claim, error) {
 	const q = `SELECT id, case_id, coverage_id, frequency, payer_claim_id, status, total_charge, created_at

@@ -309,6 +309,13 @@ func testClaims(t *testing.T, s claimgate.Store) {
 	if len(none) != 0 {
 		t.Errorf("Claims(unknown case) = %v", none)
 	}
+	must(t, s.SetClaimStatus(ctx, claims[0].ID, claimgate.ClaimAcceptedPayer, "ACME1260301001"))
+	must(t, s.SetClaimStatus(ctx, claims[0].ID, claimgate.ClaimPaid, ""))
+	claims[0].Status, claims[0].PayerClaimID = claimgate.ClaimPaid, "ACME1260301001"
+	got, err = s.Claims(ctx, c.ID)
+	must(t, err)
+	diff(t, "Claims after SetClaimStatus", got, claims)
+	wantKind(t, "SetClaimStatus(unknown claim)", s.SetClaimStatus(ctx, 999999, claimgate.ClaimPaid, ""), claimgate.NotFound)
 }
 
 func testExceptions(t *testing.T, s claimgate.Store) {
