@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"path/filepath"
+	"strings"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -67,6 +69,10 @@ func classify(err error) sqlstore.ErrClass {
 // transactions that take the write lock when they begin (BEGIN IMMEDIATE),
 // so that two processes sharing the file wait for each other instead of
 // failing to upgrade a read lock.
+//
+// The path is percent-encoded segment by segment, as SQLite's file: URIs
+// want: a '?' or '#' in a directory name would otherwise end the path, and a
+// '%' would be decoded.
 func DSN(path string) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
@@ -74,7 +80,11 @@ func DSN(path string) string {
 	q.Add("_pragma", "foreign_keys(ON)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate")
-	return "file:" + path + "?" + q.Encode()
+	segs := strings.Split(filepath.ToSlash(path), "/")
+	for i, seg := range segs {
+		segs[i] = url.PathEscape(seg)
+	}
+	return "file:" + strings.Join(segs, "/") + "?" + q.Encode()
 }
 
 // Open opens (creating if need be) the SQLite database at path, migrates it

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -82,5 +83,30 @@ func TestMigrate(t *testing.T) {
 		if err := s.DB().QueryRowContext(ctx, `PRAGMA `+p.pragma).Scan(&v); err != nil || v != p.want {
 			t.Errorf("PRAGMA %s = %d, %v; want %d", p.pragma, v, err, p.want)
 		}
+	}
+}
+
+// TestOpenPathNeedsEscaping opens a file under a directory whose name has
+// the characters a file: URI gives meaning to: the database must be created
+// at that path, not at a truncated one.
+func TestOpenPathNeedsEscaping(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "a?b#c d%20e")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "claim gate.db")
+	s, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open(%q): %v", path, err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("Open(%q) did not create the file: %v", path, err)
+	}
+	if _, err := sqlite.Migrate(ctx, path); err != nil {
+		t.Errorf("Migrate(%q): %v", path, err)
 	}
 }
