@@ -244,6 +244,7 @@ type Event struct {
 // Event kinds.
 const (
 	EventCaseCreated       = "case.created"
+	EventClaimCreated      = "claim.created"
 	EventCaseMoved         = "case.moved"
 	EventExceptionLogged   = "exception.logged"
 	EventExceptionResolved = "exception.resolved"

@@ -22,6 +22,7 @@ type eventData struct {
 	Owner     int64              `json:"owner,omitempty"`
 	From      int64              `json:"from_owner,omitempty"`
 	Queue     string             `json:"queue,omitempty"`
+	Claim     int64              `json:"claim,omitempty"`
 }
 
 func (d eventData) String() string {
@@ -236,7 +237,8 @@ func (s *Store) touchCase(ctx context.Context, tx *sql.Tx, id int64) error {
 	return nil
 }
 
-// CreateClaim inserts c and sets its ID (and CreatedAt when zero).
+// CreateClaim inserts c and its claim.created event, and sets its ID (and
+// CreatedAt when zero).
 func (s *Store) CreateClaim(ctx context.Context, c *claimgate.Claim) error {
 	if c.CreatedAt.IsZero() {
 		c.CreatedAt = now()
@@ -248,11 +250,18 @@ func (s *Store) CreateClaim(ctx context.Context, c *claimgate.Claim) error {
 	if c.Frequency == "" {
 		c.Frequency = "1"
 	}
-	const q = `INSERT INTO claims (case_id, coverage_id, frequency, payer_claim_id, status, total_charge, created_at)
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		const q = `INSERT INTO claims (case_id, coverage_id, frequency, payer_claim_id, status, total_charge, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`
-	err := s.db.QueryRowContext(ctx, q, ref(c.CaseID), ref(c.CoverageID), c.Frequency, c.PayerClaimID,
-		string(c.Status), int64(c.TotalCharge), s.ts(c.CreatedAt)).Scan(&c.ID)
-	return s.fail("claim", err)
+		err := tx.QueryRowContext(ctx, q, ref(c.CaseID), ref(c.CoverageID), c.Frequency, c.PayerClaimID,
+			string(c.Status), int64(c.TotalCharge), s.ts(c.CreatedAt)).Scan(&c.ID)
+		if err != nil {
+			return s.fail("claim", err)
+		}
+		e := claimgate.Event{CaseID: c.CaseID, Kind: claimgate.EventClaimCreated, At: c.CreatedAt,
+			Data: eventData{Claim: c.ID}.String()}
+		return s.insertEvent(ctx, tx, &e)
+	})
 }
 
 // SetClaimStatus sets a claim's status and, when payerClaimID is not empty,

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -302,6 +303,19 @@ func testClaims(t *testing.T, s claimgate.Store) {
 	got, err := s.Claims(ctx, c.ID)
 	must(t, err)
 	diff(t, "Claims", got, claims)
+	events, err := s.Events(ctx, c.ID)
+	must(t, err)
+	var created []string
+	for _, e := range events {
+		if e.Kind == claimgate.EventClaimCreated {
+			created = append(created, e.Data)
+		}
+	}
+	var want []string
+	for _, cl := range claims {
+		want = append(want, fmt.Sprintf(`{"claim":%d}`, cl.ID))
+	}
+	diff(t, "claim.created events' data", created, want)
 	wantKind(t, "CreateClaim(unknown case)", s.CreateClaim(ctx, &claimgate.Claim{CaseID: 999999, TotalCharge: 1}), claimgate.Invalid)
 	wantKind(t, "CreateClaim(unknown coverage)", s.CreateClaim(ctx, &claimgate.Claim{CaseID: c.ID, CoverageID: 999999, TotalCharge: 1}), claimgate.Invalid)
 	none, err := s.Claims(ctx, 999999)
