@@ -217,3 +217,48 @@ WHERE table_schema = current_schema() AND table_name = 'b'`).Scan(&n); err != ni
 		t.Errorf("schema_migrations has %d rows (%v), want 1", n, err)
 	}
 }
+
+// TestMigrateChecksums starts from a schema_migrations table made before
+// checksums were kept: Migrate adds the column and records the files as they
+// are. Editing an applied migration afterwards makes Migrate refuse, naming
+// it, and apply nothing after it.
+func TestMigrateChecksums(t *testing.T) {
+	ctx := context.Background()
+	db, err := sql.Open("pgx", freshSchema(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{
+		`CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL)`,
+		`CREATE TABLE a (x INTEGER)`,
+		`INSERT INTO schema_migrations (version, name) VALUES (1, '0001_a.sql')`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fsys := fstest.MapFS{
+		"0001_a.sql": {Data: []byte(`CREATE TABLE a (x INTEGER);`)},
+		"0002_b.sql": {Data: []byte(`CREATE TABLE b (x INTEGER);`)},
+	}
+	applied, err := sqlstore.Migrate(ctx, db, postgres.Dialect, fsys)
+	if err != nil {
+		t.Fatalf("Migrate on an old schema_migrations: %v", err)
+	}
+	if d := cmp.Diff([]int{2}, applied); d != "" {
+		t.Errorf("applied (-want +got):\n%s", d)
+	}
+	if applied, err = sqlstore.Migrate(ctx, db, postgres.Dialect, fsys); err != nil || len(applied) != 0 {
+		t.Errorf("Migrate again = %v, %v; want nothing applied", applied, err)
+	}
+	fsys["0001_a.sql"] = &fstest.MapFile{Data: []byte(`CREATE TABLE a (x INTEGER, y INTEGER);`)}
+	fsys["0003_c.sql"] = &fstest.MapFile{Data: []byte(`CREATE TABLE c (x INTEGER);`)}
+	applied, err = sqlstore.Migrate(ctx, db, postgres.Dialect, fsys)
+	if err == nil || !strings.Contains(err.Error(), "0001_a.sql") {
+		t.Errorf("Migrate with an edited 0001_a.sql: err = %v, want one naming it", err)
+	}
+	if len(applied) != 0 {
+		t.Errorf("Migrate with an edited migration applied %v", applied)
+	}
+}
