@@ -2,9 +2,10 @@
 // revenue cycle as far as the product goes: package seed creates the practice
 // and runs its front-end and mid-cycle against the built-in test payer, and
 // Run takes the coded cases on through the back end — Coding-Ready, the
-// 837P claim (package claimbuild), submission to the test payer, its 999 and
-// 277CA read back, and after the payers' days-to-pay its 835s read back and
-// matched to the claims — on a simulated clock. Summary prints what happened
+// 837P claim (package claimbuild), submission to the test payer (through a
+// clearinghouse mailbox folder, Options.Mailbox, or handed over directly),
+// its 999 and 277CA read back, and after the payers' days-to-pay its 835s
+// read back and matched to the claims — on a simulated clock. Summary prints what happened
 // as labelled lines a person can read and a script can grep; the same
 // options give the same summary.
 //
@@ -17,6 +18,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sort"
 	"strings"
@@ -24,6 +26,7 @@ import (
 
 	"github.com/claimgate/claimgate"
 	"github.com/claimgate/claimgate/claimbuild"
+	"github.com/claimgate/claimgate/clearinghouse"
 	"github.com/claimgate/claimgate/internal/seed"
 	"github.com/claimgate/claimgate/testpayer"
 	"github.com/claimgate/claimgate/workflow"
@@ -42,6 +45,11 @@ type Options struct {
 	// Now is when the simulation starts (the seed's "today"); zero means
 	// time.Now. The simulated clock advances from it.
 	Now time.Time
+	// Mailbox, when set, is a folder (created if need be, empty) for the
+	// clearinghouse mailbox the claims go through: the practice sends to
+	// its outbound/ and polls its inbound/, the test payer's side answers
+	// in between. Empty hands the files to the payer directly.
+	Mailbox string
 }
 
 // Identity of the practice in its claim files, and of the test payer's
@@ -49,6 +57,7 @@ type Options struct {
 const (
 	senderID   = "CLAIMGATE"
 	receiverID = "TESTCH"
+	partnerID  = "TESTCH" // the trading partner of the mailbox
 )
 
 // ClaimResult is what became of one claim the demo built.
@@ -71,6 +80,7 @@ type Result struct {
 	Payer    *testpayer.Payer
 
 	Start, End time.Time // the simulated clock
+	Mailbox    string    // the mailbox folder, "" when files went to the payer directly
 	Stages     map[claimgate.Stage]int
 	// CodingExceptions counts the exceptions the demo's manager logged,
 	// by Coding-Ready item, so that coded cases with the seed's planted
@@ -109,6 +119,11 @@ func Run(ctx context.Context, st claimgate.Store, opt Options) (*Result, error) 
 	}
 	r := &Result{Practice: p, Workflow: wf, Payer: tp, Start: clock, Stages: map[claimgate.Stage]int{}, CodingExceptions: map[string]int{}}
 	b := &backEnd{r: r, st: st, wf: wf, tp: tp, users: roleUsers(p)}
+	if opt.Mailbox != "" {
+		if err := b.openMailbox(ctx, opt.Mailbox, cfg); err != nil {
+			return nil, err
+		}
+	}
 
 	// Day 1: the coded cases become claims, sent in one batch.
 	clock = clock.AddDate(0, 0, 1)
@@ -146,6 +161,34 @@ type backEnd struct {
 	users map[claimgate.Role]claimgate.User
 	ts    []*claim.Transaction
 	byPCN map[string]*ClaimResult
+	mb    *clearinghouse.Mailbox // the practice's side, nil when direct
+	pm    *testpayer.Mailbox     // the payer's side
+}
+
+// openMailbox makes the mailbox folder and its trading partner: the test
+// payer's clearinghouse, for every payer it plays.
+func (b *backEnd) openMailbox(ctx context.Context, root string, cfg *testpayer.Config) error {
+	cs, ok := b.st.(clearinghouse.Store)
+	if !ok {
+		return fmt.Errorf("demo mailbox: %T keeps no clearinghouse partners", b.st)
+	}
+	if err := clearinghouse.MakeFolders(root); err != nil {
+		return fmt.Errorf("demo mailbox: %w", err)
+	}
+	p := clearinghouse.Partner{ID: partnerID, Name: "Claimgate Test Clearinghouse", OurQualifier: "ZZ", OurID: senderID,
+		TheirQualifier: "ZZ", TheirID: receiverID, OurAppCode: senderID, TheirAppCode: receiverID, Usage: "T", Mailbox: root,
+		CreatedAt: b.wf.Now()}
+	for _, pc := range cfg.Payers {
+		p.PayerIDs = append(p.PayerIDs, pc.ID)
+	}
+	if err := cs.CreatePartner(ctx, &p); err != nil {
+		return fmt.Errorf("demo mailbox partner: %w", err)
+	}
+	b.mb = clearinghouse.New(cs, b.wf, slog.New(slog.DiscardHandler))
+	b.mb.Now = b.wf.Now
+	b.pm = &testpayer.Mailbox{Payer: b.tp, Root: root, Log: slog.New(slog.DiscardHandler)}
+	b.r.Mailbox = root
+	return nil
 }
 
 // roleUsers picks, for each role, the first user (by username) who has it,
@@ -266,12 +309,12 @@ func (b *backEnd) setStatus(ctx context.Context, cr *ClaimResult, s claimgate.Cl
 }
 
 // submit writes the claims as one 837P interchange and hands it to the test
-// payer. The file goes to the payer directly (HandleBatch), not through the
-// clearinghouse mailbox folders, which the mailbox tests of packages
-// clearinghouse and testpayer exercise. The 999 and the 277CAs decide each
-// claim: accepted into adjudication, or rejected and its case sent back —
-// to registration when the payer does not know the member or the coverage,
-// to claim_build otherwise.
+// payer: through the clearinghouse mailbox folders when Options.Mailbox is
+// set (the practice's side sends to outbound/ and polls inbound/, the
+// payer's side answers between), directly (HandleBatch) otherwise. The 999
+// and the 277CAs decide each claim: accepted into adjudication, or rejected
+// and its case sent back — to registration when the payer does not know the
+// member or the coverage, to claim_build otherwise.
 func (b *backEnd) submit(ctx context.Context, now time.Time) error {
 	if len(b.ts) == 0 {
 		return nil
@@ -285,50 +328,21 @@ func (b *backEnd) submit(ctx context.Context, now time.Time) error {
 			return err
 		}
 	}
-	answers, err := b.tp.HandleBatch(ctx, buf.Bytes())
-	if err != nil {
-		return fmt.Errorf("test payer: %w", err)
-	}
-	for _, f := range answers {
-		switch f.Kind {
-		case "999":
-			ic, err := ack.Parse(bytes.NewReader(f.Data))
-			if err != nil {
-				return fmt.Errorf("read 999 %s: %w", f.Name, err)
-			}
-			for _, g := range ic.Groups {
-				for _, a := range g.Acks {
-					for _, s := range a.Sets {
-						if s.Status == "R" || s.Status == "M" || s.Status == "W" || s.Status == "X" {
-							b.r.SetsRejected++
-						}
-					}
-				}
-			}
-		case "277CA":
-			ts, err := status.Read(bytes.NewReader(f.Data))
-			if err != nil {
-				return fmt.Errorf("read 277CA %s: %w", f.Name, err)
-			}
-			for _, t := range ts {
-				for _, c := range claims277(t) {
-					cr, ok := b.byPCN[c.Trace.Number]
-					if !ok {
-						return fmt.Errorf("277CA %s answers claim %q, which the demo did not send", f.Name, c.Trace.Number)
-					}
-					rejected, codes := c.Rejected()
-					cr.Ack = statusString(c)
-					if rejected {
-						cr.Ack = codeString(codes)
-						if err := b.setStatus(ctx, cr, claimgate.ClaimRejectedPayer, ""); err != nil {
-							return err
-						}
-						continue
-					}
-					if err := b.setStatus(ctx, cr, claimgate.ClaimAcceptedPayer, c.PayerClaimNumber()); err != nil {
-						return err
-					}
-				}
+	if b.mb != nil {
+		if _, err := b.mb.Send(ctx, partnerID, clearinghouse.Claim837P, buf.Bytes()); err != nil {
+			return fmt.Errorf("send 837 batch: %w", err)
+		}
+		if err := b.exchange(ctx); err != nil {
+			return err
+		}
+	} else {
+		answers, err := b.tp.HandleBatch(ctx, buf.Bytes())
+		if err != nil {
+			return fmt.Errorf("test payer: %w", err)
+		}
+		for _, f := range answers {
+			if err := b.read(ctx, f.Kind, f.Name, f.Data); err != nil {
+				return err
 			}
 		}
 	}
@@ -357,6 +371,87 @@ func (b *backEnd) submit(ctx context.Context, now time.Time) error {
 		}
 		if err := b.move(ctx, id, claimgate.Adjudication, to, "claim "+cr.PCN+" rejected: "+cr.Ack+" "+cr.Why); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// exchange lets the payer's side of the mailbox answer what is in
+// outbound/ (and release the payments due by its clock), then polls
+// inbound/ and reads every file; a file the demo cannot read is an error,
+// not left in quarantine.
+func (b *backEnd) exchange(ctx context.Context) error {
+	if _, err := b.pm.Poll(ctx); err != nil {
+		return fmt.Errorf("test payer mailbox: %w", err)
+	}
+	handler := func(ctx context.Context, in *clearinghouse.Inbound) error {
+		return b.read(ctx, string(in.File.Kind), in.File.Name, in.Data)
+	}
+	res, err := b.mb.Poll(ctx, clearinghouse.Router{clearinghouse.Ack999: handler, clearinghouse.ClaimAck: handler, clearinghouse.Remittance: handler}.Handle)
+	if err != nil {
+		return fmt.Errorf("poll mailbox: %w", err)
+	}
+	if res.Quarantined > 0 || res.Retried > 0 {
+		return fmt.Errorf("poll mailbox: %+v: files not handled (see %s)", res, b.r.Mailbox)
+	}
+	return nil
+}
+
+// read takes one file the payer answered: a 999, a 277CA or an 835.
+func (b *backEnd) read(ctx context.Context, kind, name string, data []byte) error {
+	switch kind {
+	case "999":
+		ic, err := ack.Parse(bytes.NewReader(data))
+		if err != nil {
+			return fmt.Errorf("read 999 %s: %w", name, err)
+		}
+		for _, g := range ic.Groups {
+			for _, a := range g.Acks {
+				for _, s := range a.Sets {
+					if s.Status != "A" && s.Status != "E" {
+						b.r.SetsRejected++
+					}
+				}
+			}
+		}
+	case "277CA":
+		ts, err := status.Read(bytes.NewReader(data))
+		if err != nil {
+			return fmt.Errorf("read 277CA %s: %w", name, err)
+		}
+		for _, t := range ts {
+			for _, c := range claims277(t) {
+				cr, ok := b.byPCN[c.Trace.Number]
+				if !ok {
+					return fmt.Errorf("277CA %s answers claim %q, which the demo did not send", name, c.Trace.Number)
+				}
+				rejected, codes := c.Rejected()
+				cr.Ack = statusString(c)
+				if rejected {
+					cr.Ack = codeString(codes)
+					if err := b.setStatus(ctx, cr, claimgate.ClaimRejectedPayer, ""); err != nil {
+						return err
+					}
+					continue
+				}
+				if err := b.setStatus(ctx, cr, claimgate.ClaimAcceptedPayer, c.PayerClaimNumber()); err != nil {
+					return err
+				}
+			}
+		}
+	case "835":
+		rs, err := remit.ReadFile(bytes.NewReader(data))
+		if err != nil {
+			return fmt.Errorf("read 835 %s: %w", name, err)
+		}
+		for _, r := range rs {
+			for _, h := range r.Headers {
+				for _, c := range h.Claims {
+					if err := b.match(ctx, c); err != nil {
+						return fmt.Errorf("835 %s: %w", name, err)
+					}
+				}
+			}
 		}
 	}
 	return nil
@@ -407,25 +502,19 @@ func codeString(codes []status.StatusCode) string {
 // each claim payment (CLP01) to the claim it answers: paid, partially paid
 // or denied, and its case on to posting, which is not built yet.
 func (b *backEnd) remit(ctx context.Context, now time.Time) error {
-	files, err := b.tp.Advance(ctx, now)
-	if err != nil {
-		return fmt.Errorf("test payer advance: %w", err)
-	}
-	for _, f := range files {
-		if f.Kind != "835" {
-			continue
+	if b.mb != nil {
+		// The payer's side releases what is due by its clock when polled.
+		if err := b.exchange(ctx); err != nil {
+			return err
 		}
-		rs, err := remit.ReadFile(bytes.NewReader(f.Data))
+	} else {
+		files, err := b.tp.Advance(ctx, now)
 		if err != nil {
-			return fmt.Errorf("read 835 %s: %w", f.Name, err)
+			return fmt.Errorf("test payer advance: %w", err)
 		}
-		for _, r := range rs {
-			for _, h := range r.Headers {
-				for _, c := range h.Claims {
-					if err := b.match(ctx, c); err != nil {
-						return fmt.Errorf("835 %s: %w", f.Name, err)
-					}
-				}
+		for _, f := range files {
+			if err := b.read(ctx, f.Kind, f.Name, f.Data); err != nil {
+				return err
 			}
 		}
 	}
@@ -518,11 +607,20 @@ func (r *Result) Summary() string {
 	}
 	line("claims built: %d", len(r.Claims))
 	line("claims not built: %d", len(r.NotBuilt))
+	notBuilt := map[string]int{}
 	for _, nb := range r.NotBuilt {
-		line("not built %s", nb)
+		_, why, _ := strings.Cut(nb, ": ")
+		notBuilt[why]++
+	}
+	for _, why := range sortedKeys(notBuilt) {
+		line("not built (%s): %d", why, notBuilt[why])
 	}
 	line("scrub: not built yet (claims pass to submission unscrubbed)")
-	line("submission: one 837P batch handed to the test payer directly, not through the mailbox")
+	if r.Mailbox != "" {
+		line("submission: one 837P batch through the clearinghouse mailbox")
+	} else {
+		line("submission: one 837P batch handed to the test payer directly, not through the mailbox")
+	}
 	var accepted, rejected, paid, partial, denied, awaiting int
 	var billed, paidAmt, patient claimgate.Money
 	rejects, denials := map[string]int{}, map[string]int{}

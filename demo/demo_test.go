@@ -57,9 +57,40 @@ func TestSummaryDeterministic(t *testing.T) {
 // its case stands where that sends it. Dollars balance: nothing is paid
 // above its charge.
 func TestEveryClaimAnswered(t *testing.T) {
-	ctx := context.Background()
 	for _, seed := range []uint64{1, 2, 3} {
 		r, st := run(t, demo.Options{Patients: 36, Seed: seed})
+		checkAnswered(t, seed, r, st)
+	}
+}
+
+// TestThroughMailbox runs the claims through the clearinghouse mailbox
+// folders instead of handing them to the payer: every claim is answered
+// the same way, the summary differs only in how the batch went, and every
+// inbound file was handled (archived, none quarantined).
+func TestThroughMailbox(t *testing.T) {
+	for _, seed := range []uint64{1, 2} {
+		direct, _ := run(t, demo.Options{Patients: 36, Seed: seed})
+		root := filepath.Join(t.TempDir(), "mailbox")
+		r, st := run(t, demo.Options{Patients: 36, Seed: seed, Mailbox: root})
+		checkAnswered(t, seed, r, st)
+		const via = "submission: one 837P batch through the clearinghouse mailbox"
+		want := strings.Replace(direct.Summary(), "submission: one 837P batch handed to the test payer directly, not through the mailbox", via, 1)
+		if got := r.Summary(); got != want {
+			t.Errorf("seed %d: summary through the mailbox:\n%s\nwant (as direct):\n%s", seed, got, want)
+		}
+		archived, _ := filepath.Glob(filepath.Join(root, "archive", "*"))
+		quarantined, _ := filepath.Glob(filepath.Join(root, "quarantine", "*"))
+		inbound, _ := filepath.Glob(filepath.Join(root, "inbound", "*.x12"))
+		if len(archived) < 3 || len(quarantined) != 0 || len(inbound) != 0 {
+			t.Errorf("seed %d: mailbox archive %d, quarantine %d, inbound left %d; want 999, 277CA and 835s archived", seed, len(archived), len(quarantined), len(inbound))
+		}
+	}
+}
+
+func checkAnswered(t *testing.T, seed uint64, r *demo.Result, st claimgate.Store) {
+	t.Helper()
+	ctx := context.Background()
+	{
 		if len(r.Claims) == 0 {
 			t.Fatalf("seed %d: no claims submitted", seed)
 		}
