@@ -37,6 +37,7 @@ const migrateLockKey = 0x636c61696d676174
 var Dialect = sqlstore.Dialect{
 	Name:        "postgres",
 	ClaimLock:   " FOR UPDATE SKIP LOCKED",
+	RowLock:     " FOR UPDATE",
 	MigrateLock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", int64(migrateLockKey)),
 	Time:        func(t time.Time) any { return t },
 	Classify:    classify,

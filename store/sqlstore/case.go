@@ -302,7 +302,10 @@ FROM claims WHERE case_id = $1 ORDER BY id`
 // CreateException logs e, opens w for it and writes the exception.logged
 // event. It sets e.ID (and CreatedAt when zero) and w's ID, ExceptionID,
 // CaseID, and OwnerID (e's owner) when zero. An unknown case, owner or
-// approver is Invalid.
+// approver is Invalid. An exception of the case for the same gate and item
+// that is open and unexpired at e.CreatedAt is a Conflict: the check runs in
+// the transaction, with the case row locked, so two callers cannot both pass
+// it.
 func (s *Store) CreateException(ctx context.Context, e *claimgate.Exception, w *claimgate.WorkItem, actor int64) error {
 	if w == nil {
 		return claimgate.Errorf(claimgate.Invalid, "an exception needs a work item for its owner")
@@ -317,10 +320,26 @@ func (s *Store) CreateException(ctx context.Context, e *claimgate.Exception, w *
 	e.Expires = norm(e.Expires)
 	e.ResolvedAt = norm(e.ResolvedAt)
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM cases WHERE id = $1`+s.d.RowLock, e.CaseID).Scan(&id)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) { // an unknown case fails the insert below
+			return s.fail("case", err)
+		}
+		const open = `SELECT id, expires_at FROM exceptions
+WHERE case_id = $1 AND gate = $2 AND item = $3 AND resolved_at IS NULL AND expires_at > $4
+ORDER BY id LIMIT 1`
+		var until time.Time
+		err = tx.QueryRowContext(ctx, open, e.CaseID, e.Gate, e.Item, s.ts(e.CreatedAt)).Scan(&id, timeCol{&until})
+		if err == nil {
+			return claimgate.Errorf(claimgate.Conflict, "exception #%d already covers %s/%s until %s", id, e.Gate, e.Item, until.Format("2006-01-02"))
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return s.fail("exception", err)
+		}
 		const q = `INSERT INTO exceptions (case_id, gate, item, reason, owner_id, approver_id,
 	expires_at, created_at, resolved_at, resolution)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`
-		err := tx.QueryRowContext(ctx, q, ref(e.CaseID), e.Gate, e.Item, e.Reason, ref(e.OwnerID),
+		err = tx.QueryRowContext(ctx, q, ref(e.CaseID), e.Gate, e.Item, e.Reason, ref(e.OwnerID),
 			ref(e.ApproverID), s.ts(e.Expires), s.ts(e.CreatedAt), s.ts(e.ResolvedAt), e.Resolution).Scan(&e.ID)
 		if err != nil {
 			return s.fail("exception", err)

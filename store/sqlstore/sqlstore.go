@@ -43,6 +43,11 @@ type Dialect struct {
 	// ClaimLock is appended to the SELECT that picks the work item to claim,
 	// e.g. " FOR UPDATE SKIP LOCKED". SQLite needs none: it has one writer.
 	ClaimLock string
+	// RowLock is appended to a SELECT of one row that a transaction must
+	// hold until it commits, e.g. " FOR UPDATE": the check-then-insert of
+	// CreateException locks its case so. SQLite needs none: it has one
+	// writer.
+	RowLock string
 	// MigrateLock, if set, is run first in every migration transaction so
 	// that two processes starting at once do not migrate twice.
 	MigrateLock string

@@ -436,6 +436,51 @@ func testExceptionErrors(t *testing.T, s claimgate.Store) {
 	wantKind(t, "ResolveException(unknown)", s.ResolveException(ctx, missing, f.alice.ID, "", t0), claimgate.NotFound)
 }
 
+// testConcurrentExceptions has several managers log an exception for one
+// case, gate and item at once: exactly one is logged, the others get a
+// Conflict. A resolved or expired exception does not count.
+func testConcurrentExceptions(t *testing.T, s claimgate.Store) {
+	ctx := context.Background()
+	f := seed(t, s)
+	c, _ := f.newCase(t, s, claimgate.Eligibility, f.alice.ID)
+	old := claimgate.Exception{CaseID: c.ID, Gate: "eligibility", Item: "coverage verified", Reason: "expired",
+		OwnerID: f.alice.ID, Expires: t0.Add(-time.Hour), CreatedAt: t0.Add(-2 * time.Hour)}
+	must(t, s.CreateException(ctx, &old, &claimgate.WorkItem{Queue: "exceptions"}, f.carol.ID))
+	const n = 8
+	errs := make(chan error, n)
+	start := make(chan struct{})
+	for range n {
+		go func() {
+			<-start
+			e := claimgate.Exception{CaseID: c.ID, Gate: "eligibility", Item: "coverage verified", Reason: "payer portal down",
+				OwnerID: f.alice.ID, ApproverID: f.carol.ID, Expires: t0.Add(48 * time.Hour), CreatedAt: t0}
+			errs <- s.CreateException(ctx, &e, &claimgate.WorkItem{Queue: "exceptions"}, f.carol.ID)
+		}()
+	}
+	close(start)
+	wins := 0
+	for range n {
+		err := <-errs
+		switch {
+		case err == nil:
+			wins++
+		case claimgate.ErrorKind(err) != claimgate.Conflict:
+			t.Errorf("CreateException: %v (kind %v), want success or Conflict", err, claimgate.ErrorKind(err))
+		}
+	}
+	if wins != 1 {
+		t.Errorf("%d of %d concurrent CreateException calls succeeded, want 1", wins, n)
+	}
+	list, err := s.Exceptions(ctx, c.ID)
+	must(t, err)
+	if len(list) != 2 {
+		t.Errorf("Exceptions = %d, want the expired one and one new", len(list))
+	}
+	other := claimgate.Exception{CaseID: c.ID, Gate: "eligibility", Item: "benefits", Reason: "other item",
+		OwnerID: f.alice.ID, Expires: t0.Add(time.Hour), CreatedAt: t0}
+	must(t, s.CreateException(ctx, &other, &claimgate.WorkItem{Queue: "exceptions"}, f.carol.ID))
+}
+
 // testConcurrentMoves has several workers move one case from the stage they
 // all saw at once: exactly one wins, the others get a Conflict, and exactly
 // one move (event, next item) is written.

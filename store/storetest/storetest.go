@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) claimgate.Store) {
 		{"Claims", testClaims},
 		{"Exceptions", testExceptions},
 		{"ExceptionErrors", testExceptionErrors},
+		{"ConcurrentExceptions", testConcurrentExceptions},
 		{"WorkItems", testWorkItems},
 		{"WorkItemErrors", testWorkItemErrors},
 		{"WorkItemOrder", testWorkItemOrder},
