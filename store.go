@@ -55,6 +55,13 @@ type UserStore interface {
 	// session is NotFound.
 	Session(ctx context.Context, tokenHash []byte, now time.Time) (Session, error)
 	DeleteSession(ctx context.Context, tokenHash []byte) error
+	// TouchSession sets the expiry of the session whose token hashes to
+	// tokenHash (an idle timeout sliding forward); an unknown session is
+	// NotFound.
+	TouchSession(ctx context.Context, tokenHash []byte, expires time.Time) error
+	// DeleteExpiredSessions deletes the sessions expired at now and returns
+	// how many it deleted.
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
 	AppendAudit(ctx context.Context, e AuditEntry) error
 	// AuditLog returns the newest entries first.
 	AuditLog(ctx context.Context, limit int) ([]AuditEntry, error)

@@ -135,7 +135,7 @@ func TestLogin(t *testing.T) {
 			}
 			var s sessionJSON
 			res.decode(t, &s)
-			if s.User.Username != "mgr" || len(s.CSRFToken) < 20 || !s.Expires.Equal(f.clock.Now().Add(SessionLifetime)) {
+			if s.User.Username != "mgr" || len(s.CSRFToken) < 20 || !s.Expires.Equal(f.clock.Now().Add(DefaultIdleTimeout)) {
 				t.Errorf("session = %+v", s)
 			}
 			if strings.Contains(res.body, "hash") {

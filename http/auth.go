@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/claimgate/claimgate"
@@ -62,7 +63,8 @@ func (s *Server) authenticate(r *http.Request) (*reqAuth, error) {
 		return nil, unauth
 	}
 	th := hashToken(raw)
-	sess, err := s.store.Session(r.Context(), th, s.now().UTC())
+	now := s.now().UTC()
+	sess, err := s.store.Session(r.Context(), th, now)
 	if err != nil {
 		if claimgate.ErrorKind(err) == claimgate.NotFound {
 			return nil, unauth
@@ -79,7 +81,45 @@ func (s *Server) authenticate(r *http.Request) (*reqAuth, error) {
 	if !u.Active {
 		return nil, unauth
 	}
+	// The idle timeout slides forward with each request. Writing only when
+	// it moves more than a minute keeps a busy session from writing on
+	// every request.
+	if exp := s.sessionExpiry(sess.CreatedAt, now); exp.Sub(sess.Expires) > time.Minute {
+		if err := s.store.TouchSession(r.Context(), th, exp); err != nil {
+			if claimgate.ErrorKind(err) == claimgate.NotFound {
+				return nil, unauth // logged out meanwhile
+			}
+			return nil, fmt.Errorf("extend session: %w", err)
+		}
+		sess.Expires = exp
+	}
 	return &reqAuth{user: u, session: sess, token: th}, nil
+}
+
+// sessionExpiry is when a session created at created ends if now is its
+// last request: an idle timeout from now, but never past SessionLifetime.
+func (s *Server) sessionExpiry(created, now time.Time) time.Time {
+	exp := now.Add(s.idle)
+	if limit := created.Add(s.sessionT); exp.After(limit) {
+		return limit
+	}
+	return exp
+}
+
+// endPresentedSession deletes the session whose cookie came with a login
+// request, if any, so that a login never keeps (fixates) a token that
+// existed before it; and purges expired sessions while it is at it.
+func (s *Server) endPresentedSession(r *http.Request, now time.Time) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if raw, err := base64.RawURLEncoding.DecodeString(c.Value); err == nil && len(raw) == 32 {
+			if err := s.store.DeleteSession(r.Context(), hashToken(raw)); err != nil && claimgate.ErrorKind(err) != claimgate.NotFound {
+				s.log.ErrorContext(r.Context(), "delete presented session", "err", err)
+			}
+		}
+	}
+	if _, err := s.store.DeleteExpiredSessions(r.Context(), now); err != nil {
+		s.log.ErrorContext(r.Context(), "purge expired sessions", "err", err)
+	}
 }
 
 // login checks a username and password and opens a session: it sets the
@@ -110,13 +150,16 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, username, passwor
 	raw := make([]byte, 32)
 	rand.Read(raw)
 	now := s.now().UTC()
-	sess := claimgate.Session{TokenHash: hashToken(raw), UserID: u.ID, CSRFToken: rand.Text(), CreatedAt: now, Expires: now.Add(s.sessionT)}
+	s.endPresentedSession(r, now)
+	sess := claimgate.Session{TokenHash: hashToken(raw), UserID: u.ID, CSRFToken: rand.Text(), CreatedAt: now, Expires: s.sessionExpiry(now, now)}
 	if err := s.store.CreateSession(r.Context(), sess); err != nil {
 		return claimgate.User{}, claimgate.Session{}, fmt.Errorf("create session: %w", err)
 	}
+	// The cookie lasts as long as a login can; the server ends an idle
+	// session before that.
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: base64.RawURLEncoding.EncodeToString(raw), Path: "/",
-		Expires: sess.Expires, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
+		Expires: now.Add(s.sessionT), HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
 	})
 	if err := s.audit(r, u.ID, "login", "user/"+strconv.FormatInt(u.ID, 10)); err != nil {
 		s.log.ErrorContext(r.Context(), "audit write failed", "user_id", u.ID, "err", err)

@@ -8,7 +8,10 @@
 // Authentication is a server-side session: a random 32-byte token in an
 // HttpOnly cookie, of which the store keeps only the SHA-256. Each session
 // has a CSRF token: form POSTs carry it in a hidden field, API writes in the
-// X-CSRF-Token header (POST /api/login and GET /api/session return it).
+// X-CSRF-Token header (POST /api/login and GET /api/session return it). A
+// session ends after Config.IdleTimeout without a request, and at most
+// SessionLifetime after its login; a login deletes the session its browser
+// presented and purges expired ones.
 package http
 
 import (
@@ -47,6 +50,10 @@ type Config struct {
 	// SecureCookies marks the session cookie Secure: set it whenever the
 	// server is reached over HTTPS (directly or behind a proxy).
 	SecureCookies bool
+	// IdleTimeout ends a session that has made no request for that long;
+	// zero is DefaultIdleTimeout. Each request moves it forward, up to
+	// SessionLifetime after the login.
+	IdleTimeout time.Duration
 }
 
 // Server is claimgate's HTTP handler: the JSON API under /api and the web UI.
@@ -63,10 +70,15 @@ type Server struct {
 	dummy    []byte // a bcrypt hash compared against when the username is unknown
 	openapi  []byte
 	sessionT time.Duration
+	idle     time.Duration
 }
 
-// SessionLifetime is how long a login lasts.
+// SessionLifetime is how long a login lasts at most, however active.
 const SessionLifetime = 12 * time.Hour
+
+// DefaultIdleTimeout is how long a session lasts without a request, unless
+// Config.IdleTimeout says otherwise.
+const DefaultIdleTimeout = 30 * time.Minute
 
 // NewServer parses the templates, builds the route table and returns the
 // server. It fails if a template does not parse or a dependency is missing.
@@ -85,6 +97,10 @@ func NewServer(cfg Config) (*Server, error) {
 		secure:   cfg.SecureCookies,
 		mux:      http.NewServeMux(),
 		sessionT: SessionLifetime,
+		idle:     cfg.IdleTimeout,
+	}
+	if s.idle <= 0 {
+		s.idle = DefaultIdleTimeout
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

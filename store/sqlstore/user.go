@@ -118,6 +118,29 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
 	return nil
 }
 
+// TouchSession sets the session's expiry; an unknown one is NotFound.
+func (s *Store) TouchSession(ctx context.Context, tokenHash []byte, expires time.Time) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE sessions SET expires_at = $1 WHERE token_hash = $2`, s.ts(expires), tokenHash)
+	if err != nil {
+		return s.fail("session", err)
+	}
+	if n, err := affected(res); err != nil || n == 0 {
+		return s.fail("session", errors.Join(err, sql.ErrNoRows))
+	}
+	return nil
+}
+
+// DeleteExpiredSessions deletes the sessions expired at now (the ones
+// Session no longer returns) and returns how many.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, s.ts(now))
+	if err != nil {
+		return 0, s.fail("sessions", err)
+	}
+	n, err := affected(res)
+	return int(n), s.fail("sessions", err)
+}
+
 // AppendAudit records e. At defaults to now; a zero UserID is no user (a
 // failed login).
 func (s *Store) AppendAudit(ctx context.Context, e claimgate.AuditEntry) error {

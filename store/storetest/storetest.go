@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) claimgate.Store) {
 		{"Users", testUsers},
 		{"UserErrors", testUserErrors},
 		{"Sessions", testSessions},
+		{"SessionExpiry", testSessionExpiry},
 		{"Audit", testAudit},
 		{"TimeRoundTrip", testTimeRoundTrip},
 		{"CreateCase", testCreateCase},
