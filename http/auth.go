@@ -125,10 +125,20 @@ func (s *Server) endPresentedSession(r *http.Request, now time.Time) {
 // login checks a username and password and opens a session: it sets the
 // session cookie and returns the session. Bad credentials, an unknown or an
 // inactive user all give the same Unauthorized error, after the same bcrypt
-// work.
+// work. Too many failures for the username or from the remote host (see
+// loginLimiter) refuse the attempt with 429 and Retry-After before any
+// bcrypt work.
 func (s *Server) login(w http.ResponseWriter, r *http.Request, username, password string) (claimgate.User, claimgate.Session, error) {
 	bad := claimgate.Errorf(claimgate.Unauthorized, "invalid username or password")
 	username = strings.TrimSpace(username)
+	keys := []string{userKey(username), hostKey(remoteHost(r))}
+	if wait, ok := s.limiter.blocked(s.now(), keys...); ok {
+		secs := int((wait + time.Second - 1) / time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		s.log.InfoContext(r.Context(), "login throttled", "remote_addr", remoteHost(r))
+		return claimgate.User{}, claimgate.Session{}, &requestError{http.StatusTooManyRequests,
+			fmt.Sprintf("too many failed logins: try again in %d minutes", (secs+59)/60)}
+	}
 	u, err := s.store.UserByUsername(r.Context(), username)
 	if err != nil && claimgate.ErrorKind(err) != claimgate.NotFound {
 		return claimgate.User{}, claimgate.Session{}, fmt.Errorf("login: %w", err)
@@ -139,6 +149,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, username, passwor
 	}
 	match := bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
 	if err != nil || !match || !u.Active {
+		s.limiter.fail(s.now(), keys...)
 		s.log.InfoContext(r.Context(), "login refused", "user_id", u.ID, "remote_addr", remoteHost(r))
 		// Failed logins are audited with the user they named (0 when the
 		// username is unknown), so repeated guessing shows in the audit log.
@@ -147,6 +158,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, username, passwor
 		}
 		return claimgate.User{}, claimgate.Session{}, bad
 	}
+	s.limiter.clear(keys[0])
 	raw := make([]byte, 32)
 	rand.Read(raw)
 	now := s.now().UTC()

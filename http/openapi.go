@@ -36,7 +36,7 @@ type param struct {
 // apiOps is the API, keyed like ServeMux patterns.
 var apiOps = map[string]apiOp{
 	"POST /api/login": {Summary: "Log in: opens a session, sets its cookie and returns the CSRF token for writes", Tag: "session",
-		Body: loginRequest{}, Status: 200, Resp: sessionJSON{}, Errors: []int{400, 401, 415}},
+		Body: loginRequest{}, Status: 200, Resp: sessionJSON{}, Errors: []int{400, 401, 415, 429}},
 	"POST /api/logout":      {Summary: "Log out: ends the session", Tag: "session", Status: 204, Errors: []int{401, 403}},
 	"GET /api/session":      {Summary: "The logged-in user and the session's CSRF token", Tag: "session", Status: 200, Resp: sessionJSON{}, Errors: []int{401}},
 	"GET /api/openapi.json": {Summary: "This document", Tag: "meta", Status: 200, Resp: map[string]any{}},

@@ -58,6 +58,8 @@ func problemType(status int) string {
 		return "urn:claimgate:problem:too_large"
 	case http.StatusMethodNotAllowed:
 		return "urn:claimgate:problem:method_not_allowed"
+	case http.StatusTooManyRequests:
+		return "urn:claimgate:problem:too_many_requests"
 	}
 	for k, st := range kindStatus {
 		if st == status {

@@ -12,6 +12,11 @@
 // session ends after Config.IdleTimeout without a request, and at most
 // SessionLifetime after its login; a login deletes the session its browser
 // presented and purges expired ones.
+//
+// Failed logins are throttled per username and per remote host: after 10 in
+// 15 minutes, further attempts get 429 with Retry-After until the window
+// ends, without a password check. The counts are kept in memory, per
+// process: each server process counts on its own and a restart resets them.
 package http
 
 import (
@@ -71,6 +76,7 @@ type Server struct {
 	openapi  []byte
 	sessionT time.Duration
 	idle     time.Duration
+	limiter  *loginLimiter
 }
 
 // SessionLifetime is how long a login lasts at most, however active.
@@ -98,6 +104,7 @@ func NewServer(cfg Config) (*Server, error) {
 		mux:      http.NewServeMux(),
 		sessionT: SessionLifetime,
 		idle:     cfg.IdleTimeout,
+		limiter:  newLoginLimiter(),
 	}
 	if s.idle <= 0 {
 		s.idle = DefaultIdleTimeout
