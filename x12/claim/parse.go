@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/claimgate/claimgate/x12"
+	"github.com/claimgate/claimgate/x12/internal/txn"
 	"github.com/claimgate/claimgate/x12/validate"
 )
 
@@ -27,7 +28,7 @@ func Parse(tree *validate.Loop) (*Transaction, error) {
 		nodes := children(tree.Spec)
 		for _, s := range segs {
 			if position(nodes, &wseg{id: s.ID, raw: s}) == len(nodes) {
-				p.fail(s, 0, 0, fmt.Sprintf("%s is not a segment of the transaction header", s.ID))
+				p.Fail(s, 0, 0, fmt.Sprintf("%s is not a segment of the transaction header", s.ID))
 			}
 		}
 	}
@@ -35,17 +36,17 @@ func Parse(tree *validate.Loop) (*Transaction, error) {
 		switch s.ID {
 		case "ST":
 			if v := str(s, 1); v != "837" {
-				p.fail(s, 1, 0, fmt.Sprintf("transaction set %q is not an 837", v))
+				p.Fail(s, 1, 0, fmt.Sprintf("transaction set %q is not an 837", v))
 			}
 			t.Version = str(s, 3)
 		case "SE":
 		case "BHT":
 			t.Purpose, t.Reference, t.Type = str(s, 2), str(s, 3), str(s, 6)
-			t.Created = p.date(s, 4)
+			t.Created = p.ElemDate(s, 4)
 			if v := s.Element(5); len(v) > 0 {
 				d, err := x12.ParseTime(string(v))
 				if err != nil {
-					p.failErr(s, 5, 0, err)
+					p.FailErr(s, 5, 0, err)
 				}
 				t.Created = t.Created.Add(d)
 			}
@@ -65,12 +66,12 @@ func Parse(tree *validate.Loop) (*Transaction, error) {
 		default:
 			t.OtherLoops = append(t.OtherLoops, p.loop(l))
 		}
-		if p.err != nil {
+		if p.Err != nil {
 			break
 		}
 	}
-	if p.err != nil {
-		return nil, fmt.Errorf("claim: %w", p.err)
+	if p.Err != nil {
+		return nil, fmt.Errorf("claim: %w", p.Err)
 	}
 	return t, nil
 }
@@ -78,13 +79,7 @@ func Parse(tree *validate.Loop) (*Transaction, error) {
 // EnvelopeOf returns the envelope of ts as a Transaction keeps it: without
 // positions and offsets, and with the delimiters Write will use (an
 // interchange without a repetition separator gets one). It also sets nothing else.
-func EnvelopeOf(ts *x12.TransactionSet) Envelope {
-	isa, gs := ts.Interchange, ts.Group
-	isa.Pos, isa.Offset = 0, 0
-	isa.Delims = writeDelimiters(isa.Delims)
-	gs.Pos, gs.Offset = 0, 0
-	return Envelope{Interchange: isa, Group: gs, Control: ts.ControlNumber}
-}
+func EnvelopeOf(ts *x12.TransactionSet) Envelope { return Envelope(txn.ClaimEnvelopeOf(ts)) }
 
 // flat returns the segments and child loops of l with those of wrapper
 // loops (HEADER, DETAIL), which have no trigger, put in their place.
@@ -137,7 +132,7 @@ func (p *parser) ordered(l *validate.Loop) []*x12.Segment {
 	for i, s := range l.Segments {
 		at[i] = position(nodes, &wseg{id: s.ID, raw: s})
 		if at[i] == len(nodes) {
-			p.fail(s, 0, 0, fmt.Sprintf("%s is not a segment of loop %s", s.ID, l.ID))
+			p.Fail(s, 0, 0, fmt.Sprintf("%s is not a segment of loop %s", s.ID, l.ID))
 		}
 		if i > 0 && at[i] < at[i-1] {
 			sorted = false
@@ -196,7 +191,7 @@ func (p *parser) party(l *validate.Loop, extra func(s *x12.Segment) bool) Party 
 	// The loop is read by its ID and written by its NM101: they must agree.
 	if len(l.Segments) > 0 && l.Spec != nil {
 		if s := l.Segments[0]; !matches(trigger(l.Spec), &wseg{id: s.ID, raw: s}) {
-			p.fail(s, 1, 0, fmt.Sprintf("%s%s is not the first segment of loop %s", s.ID, func() string {
+			p.Fail(s, 1, 0, fmt.Sprintf("%s%s is not the first segment of loop %s", s.ID, func() string {
 				if v := s.Element(1); len(v) > 0 {
 					return "*" + string(v)
 				}
@@ -297,7 +292,7 @@ func (p *parser) billing(l *validate.Loop) BillingProvider {
 		default:
 			b.OtherLoops = append(b.OtherLoops, p.loop(c))
 		}
-		if p.err != nil {
+		if p.Err != nil {
 			break
 		}
 	}
@@ -306,12 +301,12 @@ func (p *parser) billing(l *validate.Loop) BillingProvider {
 
 func (p *parser) patientInfo(s *x12.Segment) *PatientInfo {
 	p.unused(s, 9, []int{2, 3, 4}, nil)
-	in := &PatientInfo{Relationship: str(s, 1), WeightUnit: str(s, 7), Weight: p.optQuantity(s, 8), Pregnant: str(s, 9)}
+	in := &PatientInfo{Relationship: str(s, 1), WeightUnit: str(s, 7), Weight: p.ElemOptQuantity(s, 8), Pregnant: str(s, 9)}
 	if f := str(s, 5); f != "" || len(s.Element(6)) > 0 {
 		if f != "D8" {
-			p.fail(s, 5, 0, fmt.Sprintf("date format %q: want D8", f))
+			p.Fail(s, 5, 0, fmt.Sprintf("date format %q: want D8", f))
 		}
-		in.DeathDate = p.date(s, 6)
+		in.DeathDate = p.ElemDate(s, 6)
 	}
 	return in
 }
@@ -325,7 +320,7 @@ func (p *parser) demographics(birth *time.Time, sex *string) func(*x12.Segment) 
 		if f := str(s, 1); f != "D8" && f != "" {
 			return false
 		}
-		*birth = p.date(s, 2)
+		*birth = p.ElemDate(s, 2)
 		*sex = str(s, 3)
 		return true
 	}
@@ -359,7 +354,7 @@ func (p *parser) subscriber(l *validate.Loop) Subscriber {
 		default:
 			sb.OtherLoops = append(sb.OtherLoops, p.loop(c))
 		}
-		if p.err != nil {
+		if p.Err != nil {
 			break
 		}
 	}
@@ -388,7 +383,7 @@ func (p *parser) patient(l *validate.Loop) Patient {
 		default:
 			pt.OtherLoops = append(pt.OtherLoops, p.loop(c))
 		}
-		if p.err != nil {
+		if p.Err != nil {
 			break
 		}
 	}
@@ -410,8 +405,8 @@ func (p *parser) cas(s *x12.Segment) Adjustment {
 		}
 		a.Reasons = append(a.Reasons, Reason{
 			Code:     p.required(s, i, "adjustment reason code"),
-			Amount:   p.amount(s, i+1, "adjustment amount"),
-			Quantity: p.optQuantity(s, i+2),
+			Amount:   p.ElemAmount(s, i+1, "adjustment amount"),
+			Quantity: p.ElemOptQuantity(s, i+2),
 		})
 	}
 	return a
@@ -433,12 +428,12 @@ func (p *parser) healthCodes(s *x12.Segment) CodeList {
 		if v := s.Component(i, 5); len(v) > 0 {
 			a, err := x12.ParseAmount(string(v))
 			if err != nil {
-				p.failErr(s, i, 5, err)
+				p.FailErr(s, i, 5, err)
 			}
 			h.Amount = &a
 		}
 		if v := s.Component(i, 6); len(v) > 0 {
-			q := p.quantityBytes(s, i, 6, v)
+			q := p.QuantityBytes(s, i, 6, v)
 			h.Quantity = &q
 		}
 		l = append(l, h)
@@ -453,7 +448,7 @@ func (p *parser) claim(l *validate.Loop) Claim {
 		case "CLM":
 			p.unused(s, 20, []int{3, 4, 13, 14, 15, 16, 17, 18, 19}, map[int]int{5: 3, 11: 5})
 			c.PatientControlNumber = p.required(s, 1, "claim submitter's identifier")
-			c.TotalCharge = p.amount(s, 2, "total claim charge amount")
+			c.TotalCharge = p.ElemAmount(s, 2, "total claim charge amount")
 			c.FacilityCode, c.FacilityQualifier, c.Frequency = comp(s, 5, 1), comp(s, 5, 2), comp(s, 5, 3)
 			c.ProviderSignature, c.Assignment, c.BenefitsAssignment = str(s, 6), str(s, 7), str(s, 8)
 			c.ReleaseOfInformation, c.PatientSignatureSource = str(s, 9), str(s, 10)
@@ -475,7 +470,7 @@ func (p *parser) claim(l *validate.Loop) Claim {
 			}
 		case "AMT":
 			if s.Len() == 2 {
-				c.Amounts = append(c.Amounts, Amount{Qualifier: str(s, 1), Amount: p.amount(s, 2, "amount")})
+				c.Amounts = append(c.Amounts, Amount{Qualifier: str(s, 1), Amount: p.ElemAmount(s, 2, "amount")})
 				continue
 			}
 		case "REF":
@@ -512,7 +507,7 @@ func (p *parser) claim(l *validate.Loop) Claim {
 		default:
 			c.OtherLoops = append(c.OtherLoops, p.loop(k))
 		}
-		if p.err != nil {
+		if p.Err != nil {
 			break
 		}
 	}
@@ -531,11 +526,11 @@ func (p *parser) otherSubscriber(l *validate.Loop) OtherSubscriber {
 		case s.ID == "CAS":
 			o.Adjustments = append(o.Adjustments, p.cas(s))
 		case s.ID == "AMT" && s.Len() == 2 && str(s, 1) == "D" && o.PayerPaid == nil:
-			o.PayerPaid = p.optAmount(s, 2)
+			o.PayerPaid = p.ElemOptAmount(s, 2)
 		case s.ID == "AMT" && s.Len() == 2 && str(s, 1) == "A8" && o.NonCovered == nil:
-			o.NonCovered = p.optAmount(s, 2)
+			o.NonCovered = p.ElemOptAmount(s, 2)
 		case s.ID == "AMT" && s.Len() == 2 && str(s, 1) == "EAF" && o.RemainingLiability == nil:
-			o.RemainingLiability = p.optAmount(s, 2)
+			o.RemainingLiability = p.ElemOptAmount(s, 2)
 		case s.ID == "OI" && !oi:
 			p.unused(s, 6, []int{1, 2, 5}, nil)
 			o.BenefitsAssignment, o.PatientSignatureSource, o.ReleaseOfInformation = str(s, 3), str(s, 4), str(s, 6)
@@ -551,7 +546,7 @@ func (p *parser) otherSubscriber(l *validate.Loop) OtherSubscriber {
 		case "2330B":
 			o.Payer = p.party(k, func(s *x12.Segment) bool {
 				if s.ID == "DTP" && str(s, 1) == "573" && str(s, 2) == "D8" && s.Len() == 3 && o.PaidDate.IsZero() {
-					o.PaidDate = p.date(s, 3)
+					o.PaidDate = p.ElemDate(s, 3)
 					return true
 				}
 				return false
@@ -595,13 +590,13 @@ func (p *parser) unused(s *x12.Segment, max int, notUsed []int, comps map[int]in
 	}
 	for _, i := range notUsed {
 		if len(s.Element(i)) > 0 {
-			p.fail(s, i, 0, fmt.Sprintf("%s%02d is not used in 5010 and cannot be kept", s.ID, i))
+			p.Fail(s, i, 0, fmt.Sprintf("%s%02d is not used in 5010 and cannot be kept", s.ID, i))
 			return
 		}
 	}
 	for i, n := range comps {
 		if s.Components(i) > n {
-			p.fail(s, i, n+1, fmt.Sprintf("%s%02d has more than %d components", s.ID, i, n))
+			p.Fail(s, i, n+1, fmt.Sprintf("%s%02d has more than %d components", s.ID, i, n))
 			return
 		}
 	}
@@ -633,34 +628,34 @@ func (p *parser) line(l *validate.Loop) Line {
 	for _, s := range p.ordered(l) {
 		switch s.ID {
 		case "LX":
-			ln.Number = p.number(s, 1)
+			ln.Number = p.ElemNumber(s, 1)
 			continue
 		case "SV1":
 			if !service {
 				if p.inst {
-					p.fail(s, 0, 0, "SV1 (professional service) in an 837I")
+					p.Fail(s, 0, 0, "SV1 (professional service) in an 837I")
 				}
 				p.unused(s, 15, []int{6, 8, 10, 13, 14}, map[int]int{1: 7, 7: 4})
 				if len(s.Element(1)) == 0 {
-					p.fail(s, 1, 0, "composite medical procedure identifier (SV101) is required")
+					p.Fail(s, 1, 0, "composite medical procedure identifier (SV101) is required")
 				}
 				ln.Procedure = p.procedure(s, 1)
-				ln.Charge = p.amount(s, 2, "line item charge amount")
+				ln.Charge = p.ElemAmount(s, 2, "line item charge amount")
 				ln.UnitBasis = str(s, 3)
-				ln.Units = p.quantity(s, 4)
+				ln.Units = p.ElemQuantity(s, 4)
 				ln.PlaceOfService = str(s, 5)
 				for j := 1; j <= s.Components(7); j++ {
 					v := s.Component(7, j)
 					n := 0
 					for k, ch := range v {
 						if ch < '0' || ch > '9' || k > 1 {
-							p.fail(s, 7, j, fmt.Sprintf("diagnosis code pointer %q: want 1 to 12", v))
+							p.Fail(s, 7, j, fmt.Sprintf("diagnosis code pointer %q: want 1 to 12", v))
 							break
 						}
 						n = n*10 + int(ch-'0')
 					}
 					if len(v) == 0 || n < 1 {
-						p.fail(s, 7, j, fmt.Sprintf("diagnosis code pointer %q: want 1 to 12", v))
+						p.Fail(s, 7, j, fmt.Sprintf("diagnosis code pointer %q: want 1 to 12", v))
 					}
 					ln.DiagnosisPointers = append(ln.DiagnosisPointers, n)
 				}
@@ -671,18 +666,18 @@ func (p *parser) line(l *validate.Loop) Line {
 		case "SV2":
 			if !service {
 				if !p.inst {
-					p.fail(s, 0, 0, "SV2 (institutional service) in an 837P")
+					p.Fail(s, 0, 0, "SV2 (institutional service) in an 837P")
 				}
 				p.unused(s, 7, nil, map[int]int{2: 7})
 				ln.RevenueCode = str(s, 1)
 				if len(s.Element(2)) > 0 {
 					ln.Procedure = p.procedure(s, 2)
 				}
-				ln.Charge = p.amount(s, 3, "line item charge amount")
+				ln.Charge = p.ElemAmount(s, 3, "line item charge amount")
 				ln.UnitBasis = str(s, 4)
-				ln.Units = p.quantity(s, 5)
-				ln.UnitRate = p.optAmount(s, 6)
-				ln.NonCovered = p.optAmount(s, 7)
+				ln.Units = p.ElemQuantity(s, 5)
+				ln.UnitRate = p.ElemOptAmount(s, 6)
+				ln.NonCovered = p.ElemOptAmount(s, 7)
 				service = true
 				continue
 			}
@@ -700,7 +695,7 @@ func (p *parser) line(l *validate.Loop) Line {
 			}
 		case "AMT":
 			if s.Len() == 2 {
-				ln.Amounts = append(ln.Amounts, Amount{Qualifier: str(s, 1), Amount: p.amount(s, 2, "amount")})
+				ln.Amounts = append(ln.Amounts, Amount{Qualifier: str(s, 1), Amount: p.ElemAmount(s, 2, "amount")})
 				continue
 			}
 		case "NTE":
@@ -716,7 +711,7 @@ func (p *parser) line(l *validate.Loop) Line {
 		if p.inst {
 			want = "SV2 (institutional service line)"
 		}
-		p.fail(l.Segments[0], 0, 0, want+" is missing")
+		p.Fail(l.Segments[0], 0, 0, want+" is missing")
 	}
 	for _, k := range l.Loops {
 		switch {
@@ -748,7 +743,7 @@ func (p *parser) drugFits(l *validate.Loop) bool {
 
 func (p *parser) drug(l *validate.Loop) *Drug {
 	lin, ctp := l.Segments[0], l.Segments[1]
-	d := &Drug{Qualifier: str(lin, 2), Code: str(lin, 3), Quantity: p.quantity(ctp, 4), Unit: comp(ctp, 5, 1)}
+	d := &Drug{Qualifier: str(lin, 2), Code: str(lin, 3), Quantity: p.ElemQuantity(ctp, 4), Unit: comp(ctp, 5, 1)}
 	if len(l.Segments) == 3 {
 		r := ref(l.Segments[2])
 		d.Ref = &r
@@ -763,19 +758,19 @@ func (p *parser) adjudication(l *validate.Loop) LineAdjudication {
 		case s.ID == "SVD" && a.PayerID == "":
 			p.unused(s, 6, nil, map[int]int{3: 7})
 			a.PayerID = p.required(s, 1, "other payer primary identifier")
-			a.Paid = p.amount(s, 2, "service line paid amount")
+			a.Paid = p.ElemAmount(s, 2, "service line paid amount")
 			if len(s.Element(3)) > 0 {
 				a.Procedure = p.procedure(s, 3)
 			}
 			a.RevenueCode = str(s, 4)
-			a.Units = p.quantity(s, 5)
+			a.Units = p.ElemQuantity(s, 5)
 			a.BundledLine = str(s, 6)
 		case s.ID == "CAS":
 			a.Adjustments = append(a.Adjustments, p.cas(s))
 		case s.ID == "DTP" && str(s, 1) == "573" && str(s, 2) == "D8" && s.Len() == 3 && a.PaidDate.IsZero():
-			a.PaidDate = p.date(s, 3)
+			a.PaidDate = p.ElemDate(s, 3)
 		case s.ID == "AMT" && str(s, 1) == "EAF" && s.Len() == 2 && a.RemainingLiability == nil:
-			a.RemainingLiability = p.optAmount(s, 2)
+			a.RemainingLiability = p.ElemOptAmount(s, 2)
 		default:
 			a.Other = append(a.Other, p.other(s))
 		}
@@ -789,20 +784,7 @@ func (p *parser) adjudication(l *validate.Loop) LineAdjudication {
 // its values parse; validate.Stream reports the findings. A transaction
 // set other than an 837 is an error.
 func ReadFile(r io.Reader) ([]*Transaction, error) {
-	sr := x12.NewSetReader(x12.NewReader(r))
-	var out []*Transaction
-	for {
-		ts, err := sr.Next()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("claim: %w", err)
-		}
-		if ts.ID != "837" {
-			return nil, fmt.Errorf("claim: segment %d: transaction set %s is not an 837", ts.Pos, ts.ID)
-		}
-		tree, _ := validate.Transaction(ts)
+	return txn.ReadSets(r, "claim", "837", func(ts *x12.TransactionSet, tree *validate.Loop) (*Transaction, error) {
 		t, err := Parse(tree)
 		if err != nil {
 			return nil, err
@@ -811,6 +793,6 @@ func ReadFile(r io.Reader) ([]*Transaction, error) {
 		if t.Version == "" {
 			t.Version = ts.Version
 		}
-		out = append(out, t)
-	}
+		return t, nil
+	})
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/claimgate/claimgate/x12"
+	"github.com/claimgate/claimgate/x12/internal/txn"
 	"github.com/claimgate/claimgate/x12/spec"
 )
 
@@ -23,59 +24,10 @@ import (
 // defaults to HC, GS08 to the transaction's Version and an empty ST02 to
 // the set's sequence number in its group (0001, 0002...).
 func Write(w io.Writer, ts ...*Transaction) error {
-	if len(ts) == 0 {
-		return fmt.Errorf("claim: nothing to write")
-	}
-	d := writeDelimiters(ts[0].Envelope.Interchange.Delims)
-	xw := x12.NewWriter(w, d)
-	for i := 0; i < len(ts); {
-		isa := ts[i].Envelope.Interchange
-		if err := xw.BeginInterchange(isa); err != nil {
-			return fmt.Errorf("claim: %w", err)
-		}
-		for i < len(ts) && ts[i].Envelope.Interchange.ControlNumber == isa.ControlNumber {
-			gs := ts[i].Envelope.Group
-			if gs.FunctionalID == "" {
-				gs.FunctionalID = "HC"
-			}
-			if gs.Version == "" {
-				gs.Version = ts[i].Version
-			}
-			if err := xw.BeginGroup(gs); err != nil {
-				return fmt.Errorf("claim: %w", err)
-			}
-			n := 0
-			seen := make(map[string]bool)
-			for i < len(ts) && ts[i].Envelope.Interchange.ControlNumber == isa.ControlNumber &&
-				ts[i].Envelope.Group.ControlNumber == gs.ControlNumber && !seen[ts[i].Envelope.Control] {
-				n++
-				if c := ts[i].Envelope.Control; c != "" {
-					seen[c] = true
-				}
-				control := ts[i].Envelope.Control
-				if control == "" {
-					control = fmt.Sprintf("%04d", n)
-				}
-				if err := WriteSet(xw, ts[i], control); err != nil {
-					return err
-				}
-				i++
-			}
-			if err := xw.EndGroup(); err != nil {
-				return fmt.Errorf("claim: %w", err)
-			}
-			if i < len(ts) && seen[ts[i].Envelope.Control] {
-				break // the same control numbers again: a new interchange, as read
-			}
-		}
-		if err := xw.EndInterchange(); err != nil {
-			return fmt.Errorf("claim: %w", err)
-		}
-	}
-	if err := xw.Flush(); err != nil {
-		return fmt.Errorf("claim: %w", err)
-	}
-	return nil
+	return txn.WriteRuns(w, "claim", "HC", len(ts),
+		func(i int) txn.Envelope { return txn.Envelope(ts[i].Envelope) },
+		func(i int) string { return ts[i].Version },
+		func(xw *x12.Writer, i int, control string) error { return WriteSet(xw, ts[i], control) })
 }
 
 // WriteSet writes t as one transaction set, ST through SE, into the open
@@ -305,9 +257,9 @@ func (b *builder) transaction(t *Transaction) *wloop {
 	root := &wloop{}
 	created := ""
 	if !t.Created.IsZero() {
-		created = formatClock(t.Created)
+		created = txn.FormatClock(t.Created)
 	}
-	root.s("BHT", "0019", t.Purpose, t.Reference, date(t.Created), created, t.Type)
+	root.s("BHT", "0019", t.Purpose, t.Reference, txn.Day(t.Created), created, t.Type)
 	root.others(t.Other)
 	if !t.Submitter.IsZero() {
 		b.party(root.kid(), &t.Submitter)
@@ -407,7 +359,7 @@ func demographics(l *wloop, birth time.Time, sex string) {
 		if !birth.IsZero() {
 			f = "D8"
 		}
-		l.s("DMG", f, date(birth), sex)
+		l.s("DMG", f, txn.Day(birth), sex)
 	}
 }
 
@@ -416,7 +368,7 @@ func patientInfo(l *wloop, in *PatientInfo) {
 	if !in.DeathDate.IsZero() {
 		f = "D8"
 	}
-	l.s("PAT", in.Relationship, "", "", "", f, date(in.DeathDate), in.WeightUnit, optQty(in.Weight), in.Pregnant)
+	l.s("PAT", in.Relationship, "", "", "", f, txn.Day(in.DeathDate), in.WeightUnit, txn.FormatOptQuantity(in.Weight), in.Pregnant)
 }
 
 func (b *builder) subscriber(parent *wloop, parentID int, sb *Subscriber) {
@@ -481,7 +433,7 @@ func refs(l *wloop, rs []Ref) {
 
 func amounts(l *wloop, as []Amount) {
 	for _, a := range as {
-		l.s("AMT", a.Qualifier, amt(a.Amount))
+		l.s("AMT", a.Qualifier, x12.FormatAmount(a.Amount))
 	}
 }
 
@@ -499,7 +451,7 @@ func (b *builder) cas(l *wloop, adj []Adjustment) {
 				if r.Code == "" {
 					b.fail("CAS %s: a reason without a code", a.Group)
 				}
-				el = append(el, r.Code, amt(r.Amount), optQty(r.Quantity))
+				el = append(el, r.Code, x12.FormatAmount(r.Amount), txn.FormatOptQuantity(r.Quantity))
 			}
 			l.s("CAS", el...)
 		}
@@ -529,7 +481,7 @@ func (b *builder) claim(l *wloop, c *Claim) {
 	causes := make([]string, 5)
 	copy(causes, c.RelatedCauses)
 	causes[3], causes[4] = c.AccidentState, c.AccidentCountry
-	l.add("CLM", []string{c.PatientControlNumber}, []string{amt(c.TotalCharge)}, nil, nil,
+	l.add("CLM", []string{c.PatientControlNumber}, []string{x12.FormatAmount(c.TotalCharge)}, nil, nil,
 		[]string{c.FacilityCode, c.FacilityQualifier, c.Frequency},
 		[]string{c.ProviderSignature}, []string{c.Assignment}, []string{c.BenefitsAssignment},
 		[]string{c.ReleaseOfInformation}, []string{c.PatientSignatureSource}, causes,
@@ -554,7 +506,7 @@ func (b *builder) claim(l *wloop, c *Claim) {
 		el := make([][]string, 0, len(hl))
 		for _, h := range hl {
 			el = append(el, []string{h.Qualifier, h.Code, h.DateFormat, formatPeriod(h.DateFormat, h.From, h.To),
-				optAmt(h.Amount), optQty(h.Quantity), h.Version, h.CodeTo, h.PresentOnAdmission})
+				txn.FormatOptAmount(h.Amount), txn.FormatOptQuantity(h.Quantity), h.Version, h.CodeTo, h.PresentOnAdmission})
 		}
 		l.add("HI", el...)
 	}
@@ -575,13 +527,13 @@ func (b *builder) otherSubscriber(l *wloop, o *OtherSubscriber) {
 	l.s("SBR", o.PayerResponsibility, o.Relationship, o.GroupNumber, o.GroupName, o.InsuranceType, "", "", "", o.FilingIndicator)
 	b.cas(l, o.Adjustments)
 	if o.PayerPaid != nil {
-		l.s("AMT", "D", amt(*o.PayerPaid))
+		l.s("AMT", "D", x12.FormatAmount(*o.PayerPaid))
 	}
 	if o.NonCovered != nil {
-		l.s("AMT", "A8", amt(*o.NonCovered))
+		l.s("AMT", "A8", x12.FormatAmount(*o.NonCovered))
 	}
 	if o.RemainingLiability != nil {
-		l.s("AMT", "EAF", amt(*o.RemainingLiability))
+		l.s("AMT", "EAF", x12.FormatAmount(*o.RemainingLiability))
 	}
 	l.s("OI", "", "", o.BenefitsAssignment, o.PatientSignatureSource, "", o.ReleaseOfInformation)
 	l.others(o.Other)
@@ -592,7 +544,7 @@ func (b *builder) otherSubscriber(l *wloop, o *OtherSubscriber) {
 		pl := l.kid()
 		b.party(pl, &o.Payer)
 		if !o.PaidDate.IsZero() {
-			pl.s("DTP", "573", "D8", date(o.PaidDate))
+			pl.s("DTP", "573", "D8", txn.Day(o.PaidDate))
 		}
 	}
 	for i := range o.Providers {
@@ -614,8 +566,8 @@ func (b *builder) line(l *wloop, ln *Line) {
 		if ln.Procedure.Qualifier != "" || ln.Procedure.Code != "" {
 			proc = procedure(&ln.Procedure)
 		}
-		l.add("SV2", []string{ln.RevenueCode}, proc, []string{amt(ln.Charge)}, []string{ln.UnitBasis},
-			[]string{qty(ln.Units)}, []string{optAmt(ln.UnitRate)}, []string{optAmt(ln.NonCovered)})
+		l.add("SV2", []string{ln.RevenueCode}, proc, []string{x12.FormatAmount(ln.Charge)}, []string{ln.UnitBasis},
+			[]string{Quantity.String(ln.Units)}, []string{txn.FormatOptAmount(ln.UnitRate)}, []string{txn.FormatOptAmount(ln.NonCovered)})
 	} else {
 		if len(ln.DiagnosisPointers) > 4 {
 			b.fail("line %d: %d diagnosis pointers; SV107 holds 4", ln.Number, len(ln.DiagnosisPointers))
@@ -624,8 +576,8 @@ func (b *builder) line(l *wloop, ln *Line) {
 		for i, p := range ln.DiagnosisPointers {
 			ptrs[i] = strconv.Itoa(p)
 		}
-		l.add("SV1", procedure(&ln.Procedure), []string{amt(ln.Charge)}, []string{ln.UnitBasis},
-			[]string{qty(ln.Units)}, []string{ln.PlaceOfService}, nil, ptrs, nil, []string{ln.Emergency}, nil,
+		l.add("SV1", procedure(&ln.Procedure), []string{x12.FormatAmount(ln.Charge)}, []string{ln.UnitBasis},
+			[]string{Quantity.String(ln.Units)}, []string{ln.PlaceOfService}, nil, ptrs, nil, []string{ln.Emergency}, nil,
 			[]string{ln.EPSDT}, []string{ln.FamilyPlanning}, nil, nil, []string{ln.CopayExempt})
 	}
 	dates(l, ln.Dates)
@@ -639,7 +591,7 @@ func (b *builder) line(l *wloop, ln *Line) {
 	if d := ln.Drug; d != nil {
 		k := l.kid()
 		k.s("LIN", "", d.Qualifier, d.Code)
-		k.s("CTP", "", "", "", qty(d.Quantity), d.Unit)
+		k.s("CTP", "", "", "", Quantity.String(d.Quantity), d.Unit)
 		if d.Ref != nil {
 			k.s("REF", d.Ref.Qualifier, d.Ref.Value)
 		}
@@ -657,34 +609,15 @@ func (b *builder) line(l *wloop, ln *Line) {
 		if a.Procedure.Qualifier != "" || a.Procedure.Code != "" {
 			proc = procedure(&a.Procedure)
 		}
-		k.add("SVD", []string{a.PayerID}, []string{amt(a.Paid)}, proc, []string{a.RevenueCode}, []string{qty(a.Units)}, []string{a.BundledLine})
+		k.add("SVD", []string{a.PayerID}, []string{x12.FormatAmount(a.Paid)}, proc, []string{a.RevenueCode}, []string{Quantity.String(a.Units)}, []string{a.BundledLine})
 		b.cas(k, a.Adjustments)
 		if !a.PaidDate.IsZero() {
-			k.s("DTP", "573", "D8", date(a.PaidDate))
+			k.s("DTP", "573", "D8", txn.Day(a.PaidDate))
 		}
 		if a.RemainingLiability != nil {
-			k.s("AMT", "EAF", amt(*a.RemainingLiability))
+			k.s("AMT", "EAF", x12.FormatAmount(*a.RemainingLiability))
 		}
 		k.others(a.Other)
 	}
 	l.otherLoops(ln.OtherLoops)
-}
-
-// writeDelimiters returns the delimiters to write with: d when it is
-// usable, else the defaults. An interchange read without a repetition
-// separator (ISA11 "U", as in 4010) gets "^", which 5010 requires,
-// unless "^" is one of its delimiters.
-func writeDelimiters(d x12.Delimiters) x12.Delimiters {
-	if d.Valid() != nil {
-		return x12.DefaultDelimiters
-	}
-	if d.Repetition == 0 {
-		for _, c := range []byte("^|!") {
-			if !d.IsDelimiter(c) {
-				d.Repetition = c
-				break
-			}
-		}
-	}
-	return d
 }

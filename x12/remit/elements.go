@@ -3,67 +3,31 @@ package remit
 import (
 	"fmt"
 	"strings"
-	"time"
 	"unsafe"
 
 	"github.com/claimgate/claimgate/x12"
+	"github.com/claimgate/claimgate/x12/internal/txn"
 )
 
 // Quantity is a decimal number that is not money (units, days, rates,
 // weights) in ten-thousandths: 1.5 units is 15000. It reads and writes
-// JSON as a plain decimal number, exactly.
-type Quantity int64
+// JSON as a plain decimal number, exactly. It is the same type in
+// packages x12/claim and x12/remit.
+type Quantity = txn.Quantity
 
 // QuantityScale is the number of decimal places a Quantity holds.
-const QuantityScale = 4
+const QuantityScale = txn.QuantityScale
 
 // Units returns n whole units as a Quantity.
-func Units(n int64) Quantity { return Quantity(n * 10000) }
-
-// String formats q in X12's canonical form: 1.5, 2, -0.25.
-func (q Quantity) String() string { return x12.FormatDecimal(int64(q), QuantityScale) }
-
-// MarshalJSON writes q as a JSON number.
-func (q Quantity) MarshalJSON() ([]byte, error) { return []byte(q.String()), nil }
-
-// UnmarshalJSON reads a JSON number into q exactly.
-func (q *Quantity) UnmarshalJSON(b []byte) error {
-	v, err := x12.ParseDecimal(string(b), QuantityScale)
-	if err != nil {
-		return err
-	}
-	*q = Quantity(v)
-	return nil
-}
+func Units(n int64) Quantity { return txn.Units(n) }
 
 // parser reads values out of segments and keeps the first error, a
 // *x12.ParseError naming the segment and element, so that the code that
 // walks the tree reads straight through.
 type parser struct {
-	err  error
+	txn.Parser
 	seg  *x12.Segment // the segment text holds
 	text string
-}
-
-func (p *parser) fail(s *x12.Segment, el, comp int, detail string) {
-	if p.err != nil {
-		return
-	}
-	p.err = &x12.ParseError{
-		Segment:    s.Pos,
-		SetSegment: s.SetPos,
-		SegmentID:  s.ID,
-		Element:    el,
-		Component:  comp,
-		Offset:     s.Offset,
-		Err:        x12.ErrInvalidValue,
-		Detail:     detail,
-	}
-}
-
-// failErr records a value error from package x12 without its "x12: " prefix.
-func (p *parser) failErr(s *x12.Segment, el, comp int, err error) {
-	p.fail(s, el, comp, strings.TrimPrefix(err.Error(), "x12: "))
 }
 
 // layout says which elements of a segment the model holds: up to max,
@@ -88,26 +52,16 @@ func (p *parser) check(s *x12.Segment) {
 	}
 	for i := l.max + 1; i <= s.Len(); i++ {
 		if len(s.Element(i)) > 0 {
-			p.fail(s, i, 0, fmt.Sprintf("%s%02d is not used in 5010 and cannot be kept", s.ID, i))
+			p.Fail(s, i, 0, fmt.Sprintf("%s%02d is not used in 5010 and cannot be kept", s.ID, i))
 			return
 		}
 	}
 	for _, i := range l.notUsed {
 		if len(s.Element(i)) > 0 {
-			p.fail(s, i, 0, fmt.Sprintf("%s%02d is not used in 5010 and cannot be kept", s.ID, i))
+			p.Fail(s, i, 0, fmt.Sprintf("%s%02d is not used in 5010 and cannot be kept", s.ID, i))
 			return
 		}
 	}
-}
-
-// view returns b as a string without copying, for the number and date
-// parsers, which do not keep it (their errors quote a copy). Segment bytes
-// are never changed once read.
-func view(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	return unsafe.String(&b[0], len(b))
 }
 
 // str returns element i: a code value from the intern table, or a piece of
@@ -123,7 +77,7 @@ func (p *parser) piece(s *x12.Segment, b []byte) string {
 		return ""
 	}
 	if len(b) <= 5 {
-		if v, ok := internTable[view(b)]; ok {
+		if v, ok := internTable[txn.View(b)]; ok {
 			return v
 		}
 	}
@@ -137,93 +91,7 @@ func (p *parser) piece(s *x12.Segment, b []byte) string {
 
 // required returns element i and records an error if it is empty.
 func (p *parser) required(s *x12.Segment, i int, name string) string {
-	v := p.str(s, i)
-	if v == "" {
-		p.fail(s, i, 0, fmt.Sprintf("%s (%s%02d) is required", name, s.ID, i))
-	}
-	return v
-}
-
-// amount parses required money element i.
-func (p *parser) amount(s *x12.Segment, i int, name string) int64 {
-	el := s.Element(i)
-	if len(el) == 0 {
-		p.fail(s, i, 0, fmt.Sprintf("%s (%s%02d) is required", name, s.ID, i))
-		return 0
-	}
-	v, err := x12.ParseAmount(view(el))
-	if err != nil {
-		p.failErr(s, i, 0, err)
-	}
-	return v
-}
-
-// optAmount parses optional money element i: nil when empty.
-func (p *parser) optAmount(s *x12.Segment, i int) *int64 {
-	el := s.Element(i)
-	if len(el) == 0 {
-		return nil
-	}
-	v, err := x12.ParseAmount(view(el))
-	if err != nil {
-		p.failErr(s, i, 0, err)
-		return nil
-	}
-	return &v
-}
-
-func (p *parser) quantityBytes(s *x12.Segment, i, j int, el []byte) Quantity {
-	v, err := x12.ParseDecimal(view(el), QuantityScale)
-	if err != nil {
-		p.failErr(s, i, j, err)
-	}
-	return Quantity(v)
-}
-
-// quantity parses decimal element i, zero when empty.
-func (p *parser) quantity(s *x12.Segment, i int) Quantity {
-	el := s.Element(i)
-	if len(el) == 0 {
-		return 0
-	}
-	return p.quantityBytes(s, i, 0, el)
-}
-
-// optQuantity parses optional decimal element i: nil when empty.
-func (p *parser) optQuantity(s *x12.Segment, i int) *Quantity {
-	el := s.Element(i)
-	if len(el) == 0 {
-		return nil
-	}
-	q := p.quantityBytes(s, i, 0, el)
-	return &q
-}
-
-// int parses whole number element i, zero when empty.
-func (p *parser) number(s *x12.Segment, i int) int {
-	el := s.Element(i)
-	n := 0
-	for k, c := range el {
-		if c < '0' || c > '9' || k > 9 {
-			p.fail(s, i, 0, fmt.Sprintf("number %q: want digits", el))
-			return 0
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n
-}
-
-// date parses date element i (CCYYMMDD), the zero time when empty.
-func (p *parser) date(s *x12.Segment, i int) time.Time {
-	el := s.Element(i)
-	if len(el) == 0 {
-		return time.Time{}
-	}
-	t, err := x12.ParseDate(view(el))
-	if err != nil {
-		p.failErr(s, i, 0, err)
-	}
-	return t
+	return p.Need(s, i, name, p.str(s, i))
 }
 
 // internTable holds the short code values that recur in every claim, so
@@ -262,30 +130,5 @@ func (o *out) comp(id string, el ...[]string) {
 
 // c makes a composite element or a simple one (one component).
 func c(v ...string) []string { return v }
-
-func amt(v int64) string { return x12.FormatAmount(v) }
-
-func optAmt(v *int64) string {
-	if v == nil {
-		return ""
-	}
-	return x12.FormatAmount(*v)
-}
-
-func qty(q Quantity) string { return q.String() }
-
-func optQty(q *Quantity) string {
-	if q == nil {
-		return ""
-	}
-	return q.String()
-}
-
-func date(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return x12.FormatDate(t)
-}
 
 func num(n int) string { return fmt.Sprint(n) }

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/claimgate/claimgate/x12"
+	"github.com/claimgate/claimgate/x12/internal/txn"
 	"github.com/claimgate/claimgate/x12/validate"
 )
 
@@ -26,7 +27,7 @@ func Parse(tree *validate.Loop) (*Remittance, error) {
 		switch s.ID {
 		case "ST":
 			if v := p.str(s, 1); v != "835" {
-				p.fail(s, 1, 0, fmt.Sprintf("transaction set %q is not an 835", v))
+				p.Fail(s, 1, 0, fmt.Sprintf("transaction set %q is not an 835", v))
 			}
 		case "BPR":
 			r.Payment = p.payment(s)
@@ -47,7 +48,7 @@ func Parse(tree *validate.Loop) (*Remittance, error) {
 			if p.str(s, 1) != "405" {
 				p.unexpected(s, tree)
 			}
-			r.ProductionDate = p.date(s, 2)
+			r.ProductionDate = p.ElemDate(s, 2)
 		case "PLB":
 			r.ProviderAdjustments = append(r.ProviderAdjustments, p.plb(s))
 		case "SE":
@@ -56,7 +57,7 @@ func Parse(tree *validate.Loop) (*Remittance, error) {
 		}
 	}
 	if tree.Segment("BPR") == nil && len(tree.Segments) > 0 {
-		p.fail(tree.Segments[0], 0, 0, "BPR (financial information) is missing")
+		p.Fail(tree.Segments[0], 0, 0, "BPR (financial information) is missing")
 	}
 	n := 0
 	for _, l := range tree.Loops {
@@ -76,12 +77,12 @@ func Parse(tree *validate.Loop) (*Remittance, error) {
 		default:
 			p.unexpectedLoop(l)
 		}
-		if p.err != nil {
+		if p.Err != nil {
 			break
 		}
 	}
-	if p.err != nil {
-		return nil, fmt.Errorf("remit: %w", p.err)
+	if p.Err != nil {
+		return nil, fmt.Errorf("remit: %w", p.Err)
 	}
 	return r, nil
 }
@@ -89,7 +90,7 @@ func Parse(tree *validate.Loop) (*Remittance, error) {
 func (p *parser) payment(s *x12.Segment) Payment {
 	return Payment{
 		HandlingCode: p.required(s, 1, "transaction handling code"),
-		Amount:       p.amount(s, 2, "total actual provider payment amount"),
+		Amount:       p.ElemAmount(s, 2, "total actual provider payment amount"),
 		CreditDebit:  p.str(s, 3),
 		Method:       p.str(s, 4),
 		Format:       p.str(s, 5),
@@ -103,12 +104,12 @@ func (p *parser) payment(s *x12.Segment) Payment {
 			DFIQualifier: p.str(s, 12), DFIID: p.str(s, 13),
 			AccountQualifier: p.str(s, 14), AccountNumber: p.str(s, 15),
 		},
-		Date: p.date(s, 16),
+		Date: p.ElemDate(s, 16),
 	}
 }
 
 func (p *parser) plb(s *x12.Segment) ProviderAdjustment {
-	a := ProviderAdjustment{ProviderID: p.str(s, 1), FiscalPeriodEnd: p.date(s, 2)}
+	a := ProviderAdjustment{ProviderID: p.str(s, 1), FiscalPeriodEnd: p.ElemDate(s, 2)}
 	for i := 3; i+1 <= s.Len() && i <= 13; i += 2 {
 		if len(s.Element(i)) == 0 && len(s.Element(i+1)) == 0 {
 			continue
@@ -116,7 +117,7 @@ func (p *parser) plb(s *x12.Segment) ProviderAdjustment {
 		a.Items = append(a.Items, ProviderAdjustmentItem{
 			Reason:    p.comp(s, i, 1),
 			Reference: p.comp(s, i, 2),
-			Amount:    p.amount(s, i+1, "provider adjustment amount"),
+			Amount:    p.ElemAmount(s, i+1, "provider adjustment amount"),
 		})
 	}
 	return a
@@ -192,26 +193,26 @@ func (p *parser) header(l *validate.Loop) Header {
 		p.check(s)
 		switch s.ID {
 		case "LX":
-			h.Number = p.number(s, 1)
+			h.Number = p.ElemNumber(s, 1)
 		case "TS3":
 			h.Summary = &ProviderSummary{
 				ProviderID:             p.str(s, 1),
 				FacilityCode:           p.str(s, 2),
-				FiscalPeriodEnd:        p.date(s, 3),
-				ClaimCount:             p.quantity(s, 4),
-				TotalCharge:            p.amount(s, 5, "total claim charge amount"),
-				MSPPayer:               p.optAmount(s, 13),
-				NonLabCharge:           p.optAmount(s, 15),
-				HCPCSReportedCharge:    p.optAmount(s, 17),
-				HCPCSPayable:           p.optAmount(s, 18),
-				ProfessionalComponent:  p.optAmount(s, 20),
-				MSPPatientLiabilityMet: p.optAmount(s, 21),
-				PatientReimbursement:   p.optAmount(s, 22),
-				PIPClaimCount:          p.optQuantity(s, 23),
-				PIPAdjustment:          p.optAmount(s, 24),
+				FiscalPeriodEnd:        p.ElemDate(s, 3),
+				ClaimCount:             p.ElemQuantity(s, 4),
+				TotalCharge:            p.ElemAmount(s, 5, "total claim charge amount"),
+				MSPPayer:               p.ElemOptAmount(s, 13),
+				NonLabCharge:           p.ElemOptAmount(s, 15),
+				HCPCSReportedCharge:    p.ElemOptAmount(s, 17),
+				HCPCSPayable:           p.ElemOptAmount(s, 18),
+				ProfessionalComponent:  p.ElemOptAmount(s, 20),
+				MSPPatientLiabilityMet: p.ElemOptAmount(s, 21),
+				PatientReimbursement:   p.ElemOptAmount(s, 22),
+				PIPClaimCount:          p.ElemOptQuantity(s, 23),
+				PIPAdjustment:          p.ElemOptAmount(s, 24),
 			}
 			for _, i := range ts3Legacy {
-				if v := p.optAmount(s, i); v != nil {
+				if v := p.ElemOptAmount(s, i); v != nil {
 					if h.Summary.Legacy == nil {
 						h.Summary.Legacy = make(map[int]int64)
 					}
@@ -220,25 +221,25 @@ func (p *parser) header(l *validate.Loop) Header {
 			}
 		case "TS2":
 			h.Supplemental = &ProviderSupplemental{
-				DRGAmount:              p.optAmount(s, 1),
-				FederalSpecific:        p.optAmount(s, 2),
-				HospitalSpecific:       p.optAmount(s, 3),
-				DisproportionateShare:  p.optAmount(s, 4),
-				Capital:                p.optAmount(s, 5),
-				IndirectMedicalEd:      p.optAmount(s, 6),
-				OutlierDays:            p.optQuantity(s, 7),
-				DayOutlier:             p.optAmount(s, 8),
-				CostOutlier:            p.optAmount(s, 9),
-				AverageDRGLengthOfStay: p.optQuantity(s, 10),
-				Discharges:             p.optQuantity(s, 11),
-				CostReportDays:         p.optQuantity(s, 12),
-				CoveredDays:            p.optQuantity(s, 13),
-				NoncoveredDays:         p.optQuantity(s, 14),
-				MSPPassThrough:         p.optAmount(s, 15),
-				AverageDRGWeight:       p.optQuantity(s, 16),
-				CapitalFSP:             p.optAmount(s, 17),
-				CapitalHSP:             p.optAmount(s, 18),
-				CapitalDSH:             p.optAmount(s, 19),
+				DRGAmount:              p.ElemOptAmount(s, 1),
+				FederalSpecific:        p.ElemOptAmount(s, 2),
+				HospitalSpecific:       p.ElemOptAmount(s, 3),
+				DisproportionateShare:  p.ElemOptAmount(s, 4),
+				Capital:                p.ElemOptAmount(s, 5),
+				IndirectMedicalEd:      p.ElemOptAmount(s, 6),
+				OutlierDays:            p.ElemOptQuantity(s, 7),
+				DayOutlier:             p.ElemOptAmount(s, 8),
+				CostOutlier:            p.ElemOptAmount(s, 9),
+				AverageDRGLengthOfStay: p.ElemOptQuantity(s, 10),
+				Discharges:             p.ElemOptQuantity(s, 11),
+				CostReportDays:         p.ElemOptQuantity(s, 12),
+				CoveredDays:            p.ElemOptQuantity(s, 13),
+				NoncoveredDays:         p.ElemOptQuantity(s, 14),
+				MSPPassThrough:         p.ElemOptAmount(s, 15),
+				AverageDRGWeight:       p.ElemOptQuantity(s, 16),
+				CapitalFSP:             p.ElemOptAmount(s, 17),
+				CapitalHSP:             p.ElemOptAmount(s, 18),
+				CapitalDSH:             p.ElemOptAmount(s, 19),
 			}
 		default:
 			p.unexpected(s, l)
@@ -251,7 +252,7 @@ func (p *parser) header(l *validate.Loop) Header {
 			continue
 		}
 		h.Claims = append(h.Claims, p.claim(c))
-		if p.err != nil {
+		if p.Err != nil {
 			break
 		}
 	}
@@ -279,8 +280,8 @@ func (p *parser) cas(s *x12.Segment) Adjustment {
 		}
 		a.Reasons = append(a.Reasons, Reason{
 			Code:     p.required(s, i, "adjustment reason code"),
-			Amount:   p.amount(s, i+1, "adjustment amount"),
-			Quantity: p.optQuantity(s, i+2),
+			Amount:   p.ElemAmount(s, i+1, "adjustment amount"),
+			Quantity: p.ElemOptQuantity(s, i+2),
 		})
 	}
 	return a
@@ -301,16 +302,16 @@ func (p *parser) claim(l *validate.Loop) Claim {
 		case "CLP":
 			c.ID = p.required(s, 1, "patient control number")
 			c.Status = p.required(s, 2, "claim status code")
-			c.Charge = p.amount(s, 3, "total claim charge amount")
-			c.Paid = p.amount(s, 4, "claim payment amount")
-			c.PatientResponsibility = p.optAmount(s, 5)
+			c.Charge = p.ElemAmount(s, 3, "total claim charge amount")
+			c.Paid = p.ElemAmount(s, 4, "claim payment amount")
+			c.PatientResponsibility = p.ElemOptAmount(s, 5)
 			c.FilingIndicator = p.str(s, 6)
 			c.PayerControlNumber = p.str(s, 7)
 			c.FacilityCode = p.str(s, 8)
 			c.Frequency = p.str(s, 9)
 			c.DRG = p.str(s, 11)
-			c.DRGWeight = p.optQuantity(s, 12)
-			c.DischargeFraction = p.optQuantity(s, 13)
+			c.DRGWeight = p.ElemOptQuantity(s, 12)
+			c.DischargeFraction = p.ElemOptQuantity(s, 13)
 		case "CAS":
 			c.Adjustments = append(c.Adjustments, p.cas(s))
 		case "NM1":
@@ -335,57 +336,57 @@ func (p *parser) claim(l *validate.Loop) Claim {
 			}
 		case "MIA":
 			c.Inpatient = &Inpatient{
-				CoveredDays:             p.quantity(s, 1),
-				PPSOperatingOutlier:     p.optAmount(s, 2),
-				LifetimePsychiatricDays: p.optQuantity(s, 3),
-				DRGAmount:               p.optAmount(s, 4),
+				CoveredDays:             p.ElemQuantity(s, 1),
+				PPSOperatingOutlier:     p.ElemOptAmount(s, 2),
+				LifetimePsychiatricDays: p.ElemOptQuantity(s, 3),
+				DRGAmount:               p.ElemOptAmount(s, 4),
 				RemarkCode:              p.str(s, 5),
-				DisproportionateShare:   p.optAmount(s, 6),
-				MSPPassThrough:          p.optAmount(s, 7),
-				PPSCapital:              p.optAmount(s, 8),
-				PPSCapitalFSP:           p.optAmount(s, 9),
-				PPSCapitalHSP:           p.optAmount(s, 10),
-				PPSCapitalDSH:           p.optAmount(s, 11),
-				OldCapital:              p.optAmount(s, 12),
-				PPSCapitalIME:           p.optAmount(s, 13),
-				PPSOperatingHSP:         p.optAmount(s, 14),
-				CostReportDays:          p.optQuantity(s, 15),
-				PPSOperatingFSP:         p.optAmount(s, 16),
-				PPSCapitalOutlier:       p.optAmount(s, 17),
-				IndirectTeaching:        p.optAmount(s, 18),
-				NonpayableProfessional:  p.optAmount(s, 19),
+				DisproportionateShare:   p.ElemOptAmount(s, 6),
+				MSPPassThrough:          p.ElemOptAmount(s, 7),
+				PPSCapital:              p.ElemOptAmount(s, 8),
+				PPSCapitalFSP:           p.ElemOptAmount(s, 9),
+				PPSCapitalHSP:           p.ElemOptAmount(s, 10),
+				PPSCapitalDSH:           p.ElemOptAmount(s, 11),
+				OldCapital:              p.ElemOptAmount(s, 12),
+				PPSCapitalIME:           p.ElemOptAmount(s, 13),
+				PPSOperatingHSP:         p.ElemOptAmount(s, 14),
+				CostReportDays:          p.ElemOptQuantity(s, 15),
+				PPSOperatingFSP:         p.ElemOptAmount(s, 16),
+				PPSCapitalOutlier:       p.ElemOptAmount(s, 17),
+				IndirectTeaching:        p.ElemOptAmount(s, 18),
+				NonpayableProfessional:  p.ElemOptAmount(s, 19),
 				RemarkCodes:             [4]string{p.str(s, 20), p.str(s, 21), p.str(s, 22), p.str(s, 23)},
-				PPSCapitalException:     p.optAmount(s, 24),
+				PPSCapitalException:     p.ElemOptAmount(s, 24),
 			}
 		case "MOA":
 			c.Outpatient = &Outpatient{
-				ReimbursementRate:      p.optQuantity(s, 1),
-				HCPCSPayable:           p.optAmount(s, 2),
+				ReimbursementRate:      p.ElemOptQuantity(s, 1),
+				HCPCSPayable:           p.ElemOptAmount(s, 2),
 				RemarkCodes:            [5]string{p.str(s, 3), p.str(s, 4), p.str(s, 5), p.str(s, 6), p.str(s, 7)},
-				ESRDPayment:            p.optAmount(s, 8),
-				NonpayableProfessional: p.optAmount(s, 9),
+				ESRDPayment:            p.ElemOptAmount(s, 8),
+				NonpayableProfessional: p.ElemOptAmount(s, 9),
 			}
 		case "REF":
 			c.Refs = append(c.Refs, p.ref(s))
 		case "DTM":
 			switch p.str(s, 1) {
 			case "232":
-				c.StatementFrom = p.date(s, 2)
+				c.StatementFrom = p.ElemDate(s, 2)
 			case "233":
-				c.StatementTo = p.date(s, 2)
+				c.StatementTo = p.ElemDate(s, 2)
 			case "036":
-				c.CoverageExpiration = p.date(s, 2)
+				c.CoverageExpiration = p.ElemDate(s, 2)
 			case "050":
-				c.Received = p.date(s, 2)
+				c.Received = p.ElemDate(s, 2)
 			default:
 				p.unexpected(s, l)
 			}
 		case "PER":
 			c.Contacts = append(c.Contacts, p.contact(s))
 		case "AMT":
-			c.Amounts = append(c.Amounts, Amount{Qualifier: p.str(s, 1), Amount: p.amount(s, 2, "amount")})
+			c.Amounts = append(c.Amounts, Amount{Qualifier: p.str(s, 1), Amount: p.ElemAmount(s, 2, "amount")})
 		case "QTY":
-			c.Quantities = append(c.Quantities, QuantityInfo{Qualifier: p.str(s, 1), Quantity: p.quantity(s, 2)})
+			c.Quantities = append(c.Quantities, QuantityInfo{Qualifier: p.str(s, 1), Quantity: p.ElemQuantity(s, 2)})
 		default:
 			p.unexpected(s, l)
 		}
@@ -401,7 +402,7 @@ func (p *parser) claim(l *validate.Loop) Claim {
 				continue
 			}
 			c.Services = append(c.Services, p.service(s))
-			if p.err != nil {
+			if p.Err != nil {
 				break
 			}
 		}
@@ -436,26 +437,26 @@ func (p *parser) service(l *validate.Loop) Service {
 		switch s.ID {
 		case "SVC":
 			if len(s.Element(1)) == 0 {
-				p.fail(s, 1, 0, "composite medical procedure identifier (SVC01) is required")
+				p.Fail(s, 1, 0, "composite medical procedure identifier (SVC01) is required")
 			}
 			sv.Procedure = p.procedure(s, 1)
-			sv.Charge = p.amount(s, 2, "line item charge amount")
-			sv.Paid = p.amount(s, 3, "line item provider payment amount")
+			sv.Charge = p.ElemAmount(s, 2, "line item charge amount")
+			sv.Paid = p.ElemAmount(s, 3, "line item provider payment amount")
 			sv.RevenueCode = p.str(s, 4)
-			sv.Units = p.optQuantity(s, 5)
+			sv.Units = p.ElemOptQuantity(s, 5)
 			if len(s.Element(6)) > 0 {
 				o := p.procedure(s, 6)
 				sv.OriginalProcedure = &o
 			}
-			sv.OriginalUnits = p.optQuantity(s, 7)
+			sv.OriginalUnits = p.ElemOptQuantity(s, 7)
 		case "DTM":
 			switch p.str(s, 1) {
 			case "472":
-				sv.Date = p.date(s, 2)
+				sv.Date = p.ElemDate(s, 2)
 			case "150":
-				sv.From = p.date(s, 2)
+				sv.From = p.ElemDate(s, 2)
 			case "151":
-				sv.To = p.date(s, 2)
+				sv.To = p.ElemDate(s, 2)
 			default:
 				p.unexpected(s, l)
 			}
@@ -468,14 +469,14 @@ func (p *parser) service(l *validate.Loop) Service {
 				sv.Refs = append(sv.Refs, p.ref(s))
 			}
 		case "AMT":
-			a := p.amount(s, 2, "amount")
+			a := p.ElemAmount(s, 2, "amount")
 			if p.str(s, 1) == "B6" && sv.Allowed == nil {
 				sv.Allowed = &a
 			} else {
 				sv.Amounts = append(sv.Amounts, Amount{Qualifier: p.str(s, 1), Amount: a})
 			}
 		case "QTY":
-			sv.Quantities = append(sv.Quantities, QuantityInfo{Qualifier: p.str(s, 1), Quantity: p.quantity(s, 2)})
+			sv.Quantities = append(sv.Quantities, QuantityInfo{Qualifier: p.str(s, 1), Quantity: p.ElemQuantity(s, 2)})
 		case "LQ":
 			sv.Remarks = append(sv.Remarks, Remark{Qualifier: p.str(s, 1), Code: p.str(s, 2)})
 		default:
@@ -489,13 +490,7 @@ func (p *parser) service(l *validate.Loop) Service {
 // EnvelopeOf returns the envelope of ts as a Remittance keeps it: without
 // positions and offsets, and with the delimiters Write will use (an
 // interchange without a repetition separator gets one).
-func EnvelopeOf(ts *x12.TransactionSet) Envelope {
-	isa, gs := ts.Interchange, ts.Group
-	isa.Pos, isa.Offset = 0, 0
-	isa.Delims = writeDelimiters(isa.Delims)
-	gs.Pos, gs.Offset = 0, 0
-	return Envelope{Interchange: isa, Group: gs, Control: ts.ControlNumber}
-}
+func EnvelopeOf(ts *x12.TransactionSet) Envelope { return Envelope(txn.ClaimEnvelopeOf(ts)) }
 
 // ReadFile reads every transaction set in r, validates each
 // (validate.Transaction) to get its loop tree, and parses it. Validation
@@ -503,27 +498,14 @@ func EnvelopeOf(ts *x12.TransactionSet) Envelope {
 // reads, if its values parse; validate.Stream reports the findings. A
 // transaction set other than an 835 is an error.
 func ReadFile(r io.Reader) ([]*Remittance, error) {
-	sr := x12.NewSetReader(x12.NewReader(r))
-	var out []*Remittance
-	for {
-		ts, err := sr.Next()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("remit: %w", err)
-		}
-		if ts.ID != "835" {
-			return nil, fmt.Errorf("remit: segment %d: transaction set %s is not an 835", ts.Pos, ts.ID)
-		}
-		tree, _ := validate.Transaction(ts)
+	return txn.ReadSets(r, "remit", "835", func(ts *x12.TransactionSet, tree *validate.Loop) (*Remittance, error) {
 		rm, err := Parse(tree)
 		if err != nil {
 			return nil, err
 		}
 		rm.Envelope = EnvelopeOf(ts)
-		out = append(out, rm)
-	}
+		return rm, nil
+	})
 }
 
 // unexpected records an error for a segment the model has no place for
@@ -534,7 +516,7 @@ func (p *parser) unexpected(s *x12.Segment, l *validate.Loop) {
 	if v := s.Element(1); len(v) > 0 && len(v) <= 3 {
 		q = "*" + string(v)
 	}
-	p.fail(s, 0, 0, fmt.Sprintf("%s%s does not belong in loop %s", s.ID, q, l.ID))
+	p.Fail(s, 0, 0, fmt.Sprintf("%s%s does not belong in loop %s", s.ID, q, l.ID))
 }
 
 // unexpectedLoop records an error for a loop the model has no place for.
@@ -544,6 +526,6 @@ func (p *parser) unexpectedLoop(l *validate.Loop) {
 		if l.Parent != nil {
 			parent = l.Parent.ID
 		}
-		p.fail(l.Segments[0], 0, 0, fmt.Sprintf("loop %s does not belong in loop %s", l.ID, parent))
+		p.Fail(l.Segments[0], 0, 0, fmt.Sprintf("loop %s does not belong in loop %s", l.ID, parent))
 	}
 }

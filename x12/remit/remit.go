@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/claimgate/claimgate/x12"
+	"github.com/claimgate/claimgate/x12/internal/txn"
 )
 
 // Version is the implementation guide version of the 835 this package
@@ -116,16 +117,8 @@ type Delivery struct {
 	Communication string `json:",omitempty"` // RDM03
 }
 
-// Address is an N3 and N4 pair.
-type Address struct {
-	Line1       string `json:",omitempty"` // N301
-	Line2       string `json:",omitempty"` // N302
-	City        string `json:",omitempty"` // N401
-	State       string `json:",omitempty"` // N402
-	PostalCode  string `json:",omitempty"` // N403
-	Country     string `json:",omitempty"` // N404
-	Subdivision string `json:",omitempty"` // N407
-}
+// Address is an N3 and N4 pair (the type of x12/internal/txn).
+type Address = txn.Address
 
 // Ref is a REF segment: a qualifier and an identifier.
 type Ref struct {

@@ -10,6 +10,7 @@ import (
 	"unsafe"
 
 	"github.com/claimgate/claimgate/x12"
+	"github.com/claimgate/claimgate/x12/internal/txn"
 	"github.com/claimgate/claimgate/x12/validate"
 )
 
@@ -167,7 +168,7 @@ func (d *Decoder) Next() (*Claim, error) {
 				if d.inSet {
 					d.endSet()
 				}
-				if d.p.err != nil {
+				if d.p.Err != nil {
 					return nil, d.fail()
 				}
 				continue
@@ -184,7 +185,7 @@ func (d *Decoder) Next() (*Claim, error) {
 					// The set ended without SE: s belongs to what follows.
 					d.pending = s
 					d.endSet()
-					if d.p.err != nil {
+					if d.p.Err != nil {
 						return nil, d.fail()
 					}
 					continue
@@ -202,14 +203,14 @@ func (d *Decoder) Next() (*Claim, error) {
 		}
 		d.p.seg = nil // the Reader reuses its Segment
 		d.segment(s)
-		if d.p.err != nil {
+		if d.p.Err != nil {
 			return nil, d.fail()
 		}
 	}
 }
 
 func (d *Decoder) fail() error {
-	d.err = fmt.Errorf("remit: %w", d.p.err)
+	d.err = fmt.Errorf("remit: %w", d.p.Err)
 	return d.err
 }
 
@@ -230,7 +231,7 @@ func (d *Decoder) startSet(s *x12.Segment) error {
 		env.Group = *g
 	}
 	env.Interchange.Pos, env.Interchange.Offset = 0, 0
-	env.Interchange.Delims = writeDelimiters(env.Interchange.Delims)
+	env.Interchange.Delims = txn.ClaimDelimiters(env.Interchange.Delims)
 	env.Group.Pos, env.Group.Offset = 0, 0
 	d.rem.Envelope = env
 	d.st = s.Clone()
@@ -259,8 +260,8 @@ func (d *Decoder) leave(to int) {
 	case inHeader:
 		r, err := Parse(&validate.Loop{ID: "ST", Segments: d.loop})
 		if err != nil {
-			if d.p.err == nil {
-				d.p.err = unwrapRemit(err)
+			if d.p.Err == nil {
+				d.p.Err = unwrapRemit(err)
 			}
 			return
 		}
@@ -291,10 +292,10 @@ func (d *Decoder) unexpected(s *x12.Segment) {
 		q = "*" + string(v)
 	}
 	if d.state == inSummary {
-		d.p.fail(s, 0, 0, fmt.Sprintf("%s%s does not belong after PLB", s.ID, q))
+		d.p.Fail(s, 0, 0, fmt.Sprintf("%s%s does not belong after PLB", s.ID, q))
 		return
 	}
-	d.p.fail(s, 0, 0, fmt.Sprintf("%s%s does not belong in loop %s", s.ID, q, loopIDs[d.state]))
+	d.p.Fail(s, 0, 0, fmt.Sprintf("%s%s does not belong in loop %s", s.ID, q, loopIDs[d.state]))
 }
 
 // envelopeFirst are the first letters of envelope segment IDs.
@@ -379,7 +380,7 @@ func (d *Decoder) segment(s *x12.Segment) {
 			}
 			d.leave(in2000)
 			d.check(s, 1)
-			d.hdr = Header{Number: d.p.number(s, 1)}
+			d.hdr = Header{Number: d.p.ElemNumber(s, 1)}
 			d.hdrSeq++
 			return
 		}
@@ -652,7 +653,7 @@ func (d *Decoder) startService(s *x12.Segment) {
 	sv := d.sv
 	d.check(s, 7)
 	if len(s.Element(1)) == 0 {
-		d.p.fail(s, 1, 0, "composite medical procedure identifier (SVC01) is required")
+		d.p.Fail(s, 1, 0, "composite medical procedure identifier (SVC01) is required")
 	}
 	d.procedure(s, 1, &sv.Procedure)
 	sv.Charge = d.amount(s, 2, "line item charge amount")
@@ -748,7 +749,7 @@ func (d *Decoder) cas(s *x12.Segment) Adjustment {
 		if v, ok := fastDecimal(amt, 2); ok {
 			r.Amount = v
 		} else {
-			r.Amount = d.p.amount(s, i+1, "adjustment amount")
+			r.Amount = d.p.ElemAmount(s, i+1, "adjustment amount")
 		}
 		if len(qty) > 0 {
 			r.Quantity = d.optQuantity(s, i+2)
@@ -830,7 +831,7 @@ func (d *Decoder) str(s *x12.Segment, i int) string { return d.piece(s.Element(i
 func (d *Decoder) required(s *x12.Segment, i int, name string) string {
 	v := d.str(s, i)
 	if v == "" {
-		d.p.fail(s, i, 0, fmt.Sprintf("%s (%s%02d) is required", name, s.ID, i))
+		d.p.Fail(s, i, 0, fmt.Sprintf("%s (%s%02d) is required", name, s.ID, i))
 	}
 	return v
 }
@@ -840,7 +841,7 @@ func (d *Decoder) amount(s *x12.Segment, i int, name string) int64 {
 	if v, ok := fastDecimal(el, 2); ok {
 		return v
 	}
-	return d.p.amount(s, i, name)
+	return d.p.ElemAmount(s, i, name)
 }
 
 func (d *Decoder) optAmount(s *x12.Segment, i int) *int64 {
@@ -850,7 +851,7 @@ func (d *Decoder) optAmount(s *x12.Segment, i int) *int64 {
 	}
 	v, ok := fastDecimal(el, 2)
 	if !ok {
-		return d.p.optAmount(s, i)
+		return d.p.ElemOptAmount(s, i)
 	}
 	d.i64 = append(d.i64, v)
 	return &d.i64[len(d.i64)-1]
@@ -864,7 +865,7 @@ func (d *Decoder) quantity(s *x12.Segment, i int) Quantity {
 	if v, ok := fastDecimal(el, QuantityScale); ok {
 		return Quantity(v)
 	}
-	return d.p.quantity(s, i)
+	return d.p.ElemQuantity(s, i)
 }
 
 func (d *Decoder) optQuantity(s *x12.Segment, i int) *Quantity {
@@ -874,7 +875,7 @@ func (d *Decoder) optQuantity(s *x12.Segment, i int) *Quantity {
 	}
 	q, ok := fastDecimal(el, QuantityScale)
 	if !ok {
-		return d.p.optQuantity(s, i)
+		return d.p.ElemOptQuantity(s, i)
 	}
 	d.qty = append(d.qty, Quantity(q))
 	return &d.qty[len(d.qty)-1]
@@ -897,7 +898,7 @@ func (d *Decoder) date(s *x12.Segment, i int) time.Time {
 			return t
 		}
 	}
-	return d.p.date(s, i)
+	return d.p.ElemDate(s, i)
 }
 
 // fastDecimal parses the common X12 decimal (digits, a leading "-", one

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/claimgate/claimgate/x12"
+	"github.com/claimgate/claimgate/x12/internal/txn"
 )
 
 // Write writes rs as X12: an ISA interchange with a GS group around each
@@ -16,59 +17,10 @@ import (
 // BeginInterchange and BeginGroup; GS01 defaults to HP, GS08 to Version and
 // an empty ST02 to the set's sequence number in its group (0001, 0002...).
 func Write(w io.Writer, rs ...*Remittance) error {
-	if len(rs) == 0 {
-		return fmt.Errorf("remit: nothing to write")
-	}
-	d := writeDelimiters(rs[0].Envelope.Interchange.Delims)
-	xw := x12.NewWriter(w, d)
-	for i := 0; i < len(rs); {
-		isa := rs[i].Envelope.Interchange
-		if err := xw.BeginInterchange(isa); err != nil {
-			return fmt.Errorf("remit: %w", err)
-		}
-		for i < len(rs) && rs[i].Envelope.Interchange.ControlNumber == isa.ControlNumber {
-			gs := rs[i].Envelope.Group
-			if gs.FunctionalID == "" {
-				gs.FunctionalID = "HP"
-			}
-			if gs.Version == "" {
-				gs.Version = Version
-			}
-			if err := xw.BeginGroup(gs); err != nil {
-				return fmt.Errorf("remit: %w", err)
-			}
-			n := 0
-			seen := make(map[string]bool)
-			for i < len(rs) && rs[i].Envelope.Interchange.ControlNumber == isa.ControlNumber &&
-				rs[i].Envelope.Group.ControlNumber == gs.ControlNumber && !seen[rs[i].Envelope.Control] {
-				n++
-				if c := rs[i].Envelope.Control; c != "" {
-					seen[c] = true
-				}
-				control := rs[i].Envelope.Control
-				if control == "" {
-					control = fmt.Sprintf("%04d", n)
-				}
-				if err := writeSet(xw, rs[i], control); err != nil {
-					return err
-				}
-				i++
-			}
-			if err := xw.EndGroup(); err != nil {
-				return fmt.Errorf("remit: %w", err)
-			}
-			if i < len(rs) && seen[rs[i].Envelope.Control] {
-				break // the same control numbers again: a new interchange, as read
-			}
-		}
-		if err := xw.EndInterchange(); err != nil {
-			return fmt.Errorf("remit: %w", err)
-		}
-	}
-	if err := xw.Flush(); err != nil {
-		return fmt.Errorf("remit: %w", err)
-	}
-	return nil
+	return txn.WriteRuns(w, "remit", "HP", len(rs),
+		func(i int) txn.Envelope { return txn.Envelope(rs[i].Envelope) },
+		func(i int) string { return Version },
+		func(xw *x12.Writer, i int, control string) error { return writeSet(xw, rs[i], control) })
 }
 
 // WriteSet writes r as one transaction set, ST through SE, into the open
@@ -98,11 +50,11 @@ func (o *out) remittance(r *Remittance) {
 	if p.HandlingCode == "" {
 		o.fail("BPR01 (transaction handling code) is empty")
 	}
-	o.seg("BPR", p.HandlingCode, amt(p.Amount), p.CreditDebit, p.Method, p.Format,
+	o.seg("BPR", p.HandlingCode, x12.FormatAmount(p.Amount), p.CreditDebit, p.Method, p.Format,
 		p.Sender.DFIQualifier, p.Sender.DFIID, p.Sender.AccountQualifier, p.Sender.AccountNumber,
 		p.OriginatorID, p.OriginatorSupplemental,
 		p.Receiver.DFIQualifier, p.Receiver.DFIID, p.Receiver.AccountQualifier, p.Receiver.AccountNumber,
-		date(p.Date))
+		txn.Day(p.Date))
 	t := r.Trace
 	o.seg("TRN", t.Type, t.Number, t.OriginatorID, t.Supplemental)
 	if r.Currency != "" {
@@ -115,7 +67,7 @@ func (o *out) remittance(r *Remittance) {
 		o.seg("REF", "F2", r.VersionID)
 	}
 	if !r.ProductionDate.IsZero() {
-		o.seg("DTM", "405", date(r.ProductionDate))
+		o.seg("DTM", "405", txn.Day(r.ProductionDate))
 	}
 
 	o.seg("N1", "PR", r.Payer.Name, r.Payer.IDQualifier, r.Payer.ID)
@@ -138,9 +90,9 @@ func (o *out) remittance(r *Remittance) {
 		o.header(&r.Headers[i])
 	}
 	for _, a := range r.ProviderAdjustments {
-		el := [][]string{c(a.ProviderID), c(date(a.FiscalPeriodEnd))}
+		el := [][]string{c(a.ProviderID), c(txn.Day(a.FiscalPeriodEnd))}
 		for _, it := range a.Items {
-			el = append(el, c(it.Reason, it.Reference), c(amt(it.Amount)))
+			el = append(el, c(it.Reason, it.Reference), c(x12.FormatAmount(it.Amount)))
 		}
 		if len(a.Items) > 6 {
 			o.fail("PLB has %d adjustments; at most 6 fit in one segment", len(a.Items))
@@ -192,25 +144,25 @@ func (o *out) contact(c Contact) {
 func (o *out) header(h *Header) {
 	o.seg("LX", num(h.Number))
 	if s := h.Summary; s != nil {
-		el := []string{s.ProviderID, s.FacilityCode, date(s.FiscalPeriodEnd), qty(s.ClaimCount), amt(s.TotalCharge),
-			"", "", "", "", "", "", "", optAmt(s.MSPPayer), "", optAmt(s.NonLabCharge), "",
-			optAmt(s.HCPCSReportedCharge), optAmt(s.HCPCSPayable), "", optAmt(s.ProfessionalComponent),
-			optAmt(s.MSPPatientLiabilityMet), optAmt(s.PatientReimbursement), optQty(s.PIPClaimCount),
-			optAmt(s.PIPAdjustment)}
+		el := []string{s.ProviderID, s.FacilityCode, txn.Day(s.FiscalPeriodEnd), Quantity.String(s.ClaimCount), x12.FormatAmount(s.TotalCharge),
+			"", "", "", "", "", "", "", txn.FormatOptAmount(s.MSPPayer), "", txn.FormatOptAmount(s.NonLabCharge), "",
+			txn.FormatOptAmount(s.HCPCSReportedCharge), txn.FormatOptAmount(s.HCPCSPayable), "", txn.FormatOptAmount(s.ProfessionalComponent),
+			txn.FormatOptAmount(s.MSPPatientLiabilityMet), txn.FormatOptAmount(s.PatientReimbursement), txn.FormatOptQuantity(s.PIPClaimCount),
+			txn.FormatOptAmount(s.PIPAdjustment)}
 		for _, i := range ts3Legacy {
 			if v, ok := s.Legacy[i]; ok {
-				el[i-1] = amt(v)
+				el[i-1] = x12.FormatAmount(v)
 			}
 		}
 		o.seg("TS3", el...)
 	}
 	if s := h.Supplemental; s != nil {
-		o.seg("TS2", optAmt(s.DRGAmount), optAmt(s.FederalSpecific), optAmt(s.HospitalSpecific),
-			optAmt(s.DisproportionateShare), optAmt(s.Capital), optAmt(s.IndirectMedicalEd),
-			optQty(s.OutlierDays), optAmt(s.DayOutlier), optAmt(s.CostOutlier),
-			optQty(s.AverageDRGLengthOfStay), optQty(s.Discharges), optQty(s.CostReportDays),
-			optQty(s.CoveredDays), optQty(s.NoncoveredDays), optAmt(s.MSPPassThrough),
-			optQty(s.AverageDRGWeight), optAmt(s.CapitalFSP), optAmt(s.CapitalHSP), optAmt(s.CapitalDSH))
+		o.seg("TS2", txn.FormatOptAmount(s.DRGAmount), txn.FormatOptAmount(s.FederalSpecific), txn.FormatOptAmount(s.HospitalSpecific),
+			txn.FormatOptAmount(s.DisproportionateShare), txn.FormatOptAmount(s.Capital), txn.FormatOptAmount(s.IndirectMedicalEd),
+			txn.FormatOptQuantity(s.OutlierDays), txn.FormatOptAmount(s.DayOutlier), txn.FormatOptAmount(s.CostOutlier),
+			txn.FormatOptQuantity(s.AverageDRGLengthOfStay), txn.FormatOptQuantity(s.Discharges), txn.FormatOptQuantity(s.CostReportDays),
+			txn.FormatOptQuantity(s.CoveredDays), txn.FormatOptQuantity(s.NoncoveredDays), txn.FormatOptAmount(s.MSPPassThrough),
+			txn.FormatOptQuantity(s.AverageDRGWeight), txn.FormatOptAmount(s.CapitalFSP), txn.FormatOptAmount(s.CapitalHSP), txn.FormatOptAmount(s.CapitalDSH))
 	}
 	for i := range h.Claims {
 		o.claim(&h.Claims[i])
@@ -226,7 +178,7 @@ func (o *out) cas(adj []Adjustment) {
 				if r.Code == "" {
 					o.fail("CAS %s: a reason without a code", a.Group)
 				}
-				el = append(el, r.Code, amt(r.Amount), optQty(r.Quantity))
+				el = append(el, r.Code, x12.FormatAmount(r.Amount), txn.FormatOptQuantity(r.Quantity))
 			}
 			o.seg("CAS", el...)
 		}
@@ -284,9 +236,9 @@ func (o *out) claim(c *Claim) {
 	if c.ID == "" || c.Status == "" {
 		o.fail("claim %q: CLP01 (patient control number) and CLP02 (status) are required", c.ID)
 	}
-	o.seg("CLP", c.ID, c.Status, amt(c.Charge), amt(c.Paid), optAmt(c.PatientResponsibility),
+	o.seg("CLP", c.ID, c.Status, x12.FormatAmount(c.Charge), x12.FormatAmount(c.Paid), txn.FormatOptAmount(c.PatientResponsibility),
 		c.FilingIndicator, c.PayerControlNumber, c.FacilityCode, c.Frequency, "", c.DRG,
-		optQty(c.DRGWeight), optQty(c.DischargeFraction))
+		txn.FormatOptQuantity(c.DRGWeight), txn.FormatOptQuantity(c.DischargeFraction))
 	o.cas(c.Adjustments)
 	o.entity("QC", c.Patient)
 	o.entity("IL", c.Insured)
@@ -296,40 +248,40 @@ func (o *out) claim(c *Claim) {
 	o.entity("PR", c.PriorityPayer)
 	o.entity("GB", c.OtherSubscriber)
 	if m := c.Inpatient; m != nil {
-		o.seg("MIA", qty(m.CoveredDays), optAmt(m.PPSOperatingOutlier), optQty(m.LifetimePsychiatricDays),
-			optAmt(m.DRGAmount), m.RemarkCode, optAmt(m.DisproportionateShare), optAmt(m.MSPPassThrough),
-			optAmt(m.PPSCapital), optAmt(m.PPSCapitalFSP), optAmt(m.PPSCapitalHSP), optAmt(m.PPSCapitalDSH),
-			optAmt(m.OldCapital), optAmt(m.PPSCapitalIME), optAmt(m.PPSOperatingHSP), optQty(m.CostReportDays),
-			optAmt(m.PPSOperatingFSP), optAmt(m.PPSCapitalOutlier), optAmt(m.IndirectTeaching),
-			optAmt(m.NonpayableProfessional), m.RemarkCodes[0], m.RemarkCodes[1], m.RemarkCodes[2],
-			m.RemarkCodes[3], optAmt(m.PPSCapitalException))
+		o.seg("MIA", Quantity.String(m.CoveredDays), txn.FormatOptAmount(m.PPSOperatingOutlier), txn.FormatOptQuantity(m.LifetimePsychiatricDays),
+			txn.FormatOptAmount(m.DRGAmount), m.RemarkCode, txn.FormatOptAmount(m.DisproportionateShare), txn.FormatOptAmount(m.MSPPassThrough),
+			txn.FormatOptAmount(m.PPSCapital), txn.FormatOptAmount(m.PPSCapitalFSP), txn.FormatOptAmount(m.PPSCapitalHSP), txn.FormatOptAmount(m.PPSCapitalDSH),
+			txn.FormatOptAmount(m.OldCapital), txn.FormatOptAmount(m.PPSCapitalIME), txn.FormatOptAmount(m.PPSOperatingHSP), txn.FormatOptQuantity(m.CostReportDays),
+			txn.FormatOptAmount(m.PPSOperatingFSP), txn.FormatOptAmount(m.PPSCapitalOutlier), txn.FormatOptAmount(m.IndirectTeaching),
+			txn.FormatOptAmount(m.NonpayableProfessional), m.RemarkCodes[0], m.RemarkCodes[1], m.RemarkCodes[2],
+			m.RemarkCodes[3], txn.FormatOptAmount(m.PPSCapitalException))
 	}
 	if m := c.Outpatient; m != nil {
-		o.seg("MOA", optQty(m.ReimbursementRate), optAmt(m.HCPCSPayable), m.RemarkCodes[0], m.RemarkCodes[1],
-			m.RemarkCodes[2], m.RemarkCodes[3], m.RemarkCodes[4], optAmt(m.ESRDPayment),
-			optAmt(m.NonpayableProfessional))
+		o.seg("MOA", txn.FormatOptQuantity(m.ReimbursementRate), txn.FormatOptAmount(m.HCPCSPayable), m.RemarkCodes[0], m.RemarkCodes[1],
+			m.RemarkCodes[2], m.RemarkCodes[3], m.RemarkCodes[4], txn.FormatOptAmount(m.ESRDPayment),
+			txn.FormatOptAmount(m.NonpayableProfessional))
 	}
 	o.refs(sortedRefs(c.Refs, claimRefRank))
 	if !c.StatementFrom.IsZero() {
-		o.seg("DTM", "232", date(c.StatementFrom))
+		o.seg("DTM", "232", txn.Day(c.StatementFrom))
 	}
 	if !c.StatementTo.IsZero() {
-		o.seg("DTM", "233", date(c.StatementTo))
+		o.seg("DTM", "233", txn.Day(c.StatementTo))
 	}
 	if !c.CoverageExpiration.IsZero() {
-		o.seg("DTM", "036", date(c.CoverageExpiration))
+		o.seg("DTM", "036", txn.Day(c.CoverageExpiration))
 	}
 	if !c.Received.IsZero() {
-		o.seg("DTM", "050", date(c.Received))
+		o.seg("DTM", "050", txn.Day(c.Received))
 	}
 	for _, p := range c.Contacts {
 		o.contact(p)
 	}
 	for _, a := range c.Amounts {
-		o.seg("AMT", a.Qualifier, amt(a.Amount))
+		o.seg("AMT", a.Qualifier, x12.FormatAmount(a.Amount))
 	}
 	for _, q := range c.Quantities {
-		o.seg("QTY", q.Qualifier, qty(q.Quantity))
+		o.seg("QTY", q.Qualifier, Quantity.String(q.Quantity))
 	}
 	for i := range c.Services {
 		o.service(&c.Services[i])
@@ -360,16 +312,16 @@ func (o *out) service(s *Service) {
 	if s.OriginalProcedure != nil {
 		orig = procedure(s.OriginalProcedure)
 	}
-	o.comp("SVC", procedure(&s.Procedure), c(amt(s.Charge)), c(amt(s.Paid)), c(s.RevenueCode),
-		c(optQty(s.Units)), orig, c(optQty(s.OriginalUnits)))
+	o.comp("SVC", procedure(&s.Procedure), c(x12.FormatAmount(s.Charge)), c(x12.FormatAmount(s.Paid)), c(s.RevenueCode),
+		c(txn.FormatOptQuantity(s.Units)), orig, c(txn.FormatOptQuantity(s.OriginalUnits)))
 	if !s.Date.IsZero() {
-		o.seg("DTM", "472", date(s.Date))
+		o.seg("DTM", "472", txn.Day(s.Date))
 	}
 	if !s.From.IsZero() {
-		o.seg("DTM", "150", date(s.From))
+		o.seg("DTM", "150", txn.Day(s.From))
 	}
 	if !s.To.IsZero() {
-		o.seg("DTM", "151", date(s.To))
+		o.seg("DTM", "151", txn.Day(s.To))
 	}
 	o.cas(s.Adjustments)
 	refs := s.Refs
@@ -378,34 +330,15 @@ func (o *out) service(s *Service) {
 	}
 	o.refs(sortedRefs(refs, serviceRefRank))
 	if s.Allowed != nil {
-		o.seg("AMT", "B6", amt(*s.Allowed))
+		o.seg("AMT", "B6", x12.FormatAmount(*s.Allowed))
 	}
 	for _, a := range s.Amounts {
-		o.seg("AMT", a.Qualifier, amt(a.Amount))
+		o.seg("AMT", a.Qualifier, x12.FormatAmount(a.Amount))
 	}
 	for _, q := range s.Quantities {
-		o.seg("QTY", q.Qualifier, qty(q.Quantity))
+		o.seg("QTY", q.Qualifier, Quantity.String(q.Quantity))
 	}
 	for _, r := range s.Remarks {
 		o.seg("LQ", r.Qualifier, r.Code)
 	}
-}
-
-// writeDelimiters returns the delimiters to write with: d when it is
-// usable, else the defaults. An interchange read without a repetition
-// separator (ISA11 "U", as in 4010) gets "^", which 5010 requires,
-// unless "^" is one of its delimiters.
-func writeDelimiters(d x12.Delimiters) x12.Delimiters {
-	if d.Valid() != nil {
-		return x12.DefaultDelimiters
-	}
-	if d.Repetition == 0 {
-		for _, c := range []byte("^|!") {
-			if !d.IsDelimiter(c) {
-				d.Repetition = c
-				break
-			}
-		}
-	}
-	return d
 }

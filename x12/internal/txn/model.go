@@ -47,22 +47,33 @@ type Envelope struct {
 // EnvelopeOf returns the envelope of ts as a model keeps it: without
 // positions and offsets, and with the delimiters a writer will use (an
 // interchange without a repetition separator gets ^).
-func EnvelopeOf(ts *x12.TransactionSet) Envelope {
+func EnvelopeOf(ts *x12.TransactionSet) Envelope { return envelopeOf(ts, writeDelimiters) }
+
+// ClaimEnvelopeOf is EnvelopeOf with the delimiters of ClaimDelimiters, as
+// x12/claim and x12/remit keep an envelope.
+func ClaimEnvelopeOf(ts *x12.TransactionSet) Envelope { return envelopeOf(ts, ClaimDelimiters) }
+
+func envelopeOf(ts *x12.TransactionSet, delims func(x12.Delimiters) x12.Delimiters) Envelope {
 	isa, gs := ts.Interchange, ts.Group
 	isa.Pos, isa.Offset = 0, 0
-	isa.Delims = writeDelimiters(isa.Delims)
+	isa.Delims = delims(isa.Delims)
 	gs.Pos, gs.Offset = 0, 0
 	return Envelope{Interchange: isa, Group: gs, Control: ts.ControlNumber}
 }
 
 // writeDelimiters returns d, or the default delimiters when d is not
 // usable, with a repetition separator that none of the others is.
-func writeDelimiters(d x12.Delimiters) x12.Delimiters {
+func writeDelimiters(d x12.Delimiters) x12.Delimiters { return usableDelimiters(d, "^~|!`") }
+
+// usableDelimiters returns d, or the default delimiters when d is not
+// usable; when d has no repetition separator, it gets the first of reps
+// that none of the others is.
+func usableDelimiters(d x12.Delimiters, reps string) x12.Delimiters {
 	if d.Valid() != nil {
 		return x12.DefaultDelimiters
 	}
 	if d.Repetition == 0 {
-		for _, c := range []byte("^~|!`") {
+		for _, c := range []byte(reps) {
 			if !d.IsDelimiter(c) {
 				d.Repetition = c
 				break

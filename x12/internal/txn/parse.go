@@ -31,8 +31,8 @@ func (p *Parser) Fail(s *x12.Segment, el, comp int, detail string) {
 	}
 }
 
-// failErr records a value error from package x12 without its "x12: " prefix.
-func (p *Parser) failErr(s *x12.Segment, el, comp int, err error) {
+// FailErr records a value error from package x12 without its "x12: " prefix.
+func (p *Parser) FailErr(s *x12.Segment, el, comp int, err error) {
 	p.Fail(s, el, comp, strings.TrimPrefix(err.Error(), "x12: "))
 }
 
@@ -76,7 +76,7 @@ func (p *Parser) Amount(s *x12.Segment, i int, name string) int64 {
 	}
 	v, err := x12.ParseAmount(string(el))
 	if err != nil {
-		p.failErr(s, i, 0, err)
+		p.FailErr(s, i, 0, err)
 	}
 	return v
 }
@@ -99,7 +99,7 @@ func (p *Parser) OptDecimal(s *x12.Segment, i, scale int) *int64 {
 	}
 	v, err := x12.ParseDecimal(string(el), scale)
 	if err != nil {
-		p.failErr(s, i, 0, err)
+		p.FailErr(s, i, 0, err)
 	}
 	return &v
 }
@@ -112,7 +112,7 @@ func (p *Parser) Date(s *x12.Segment, i, j int, v []byte) time.Time {
 	}
 	t, err := x12.ParseDate(string(v))
 	if err != nil {
-		p.failErr(s, i, j, err)
+		p.FailErr(s, i, j, err)
 	}
 	return t
 }
@@ -145,7 +145,7 @@ func (p *Parser) period(s *x12.Segment, i int, f string) (from, to time.Time) {
 		return
 	}
 	if err != nil {
-		p.failErr(s, i, 0, err)
+		p.FailErr(s, i, 0, err)
 	}
 	return
 }
@@ -434,7 +434,7 @@ func (p *Parser) Header(root *validate.Loop, st01 string) (h SetHeader, rest []*
 			if v := Val(s, 5); len(v) > 0 {
 				d, err := x12.ParseTime(string(v))
 				if err != nil {
-					p.failErr(s, 5, 0, err)
+					p.FailErr(s, 5, 0, err)
 				}
 				h.Created = h.Created.Add(d)
 			}

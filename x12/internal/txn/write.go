@@ -68,9 +68,9 @@ func formatPeriod(f string, from, to time.Time) string {
 	return Day(from)
 }
 
-// formatClock formats the time of day of t as HHMM, HHMMSS or HHMMSSDD,
+// FormatClock formats the time of day of t as HHMM, HHMMSS or HHMMSSDD,
 // the shortest that holds it.
-func formatClock(t time.Time) string {
+func FormatClock(t time.Time) string {
 	switch {
 	case t.Nanosecond() != 0:
 		return t.Format("150405") + fmt.Sprintf("%02d", t.Nanosecond()/10_000_000)
@@ -106,7 +106,7 @@ func NewRoot(h SetHeader, other []Segment) *WriteLoop {
 	root := &WriteLoop{ID: "ST"}
 	created := ""
 	if !h.Created.IsZero() {
-		created = formatClock(h.Created)
+		created = FormatClock(h.Created)
 	}
 	root.S("BHT", h.Structure, h.Purpose, h.Ref, Day(h.Created), created, h.Type)
 	root.Others(other)
