@@ -736,6 +736,9 @@ func (s *Server) apiChargeLag(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.auditRead(r, "midcycle/charge-lag"); err != nil {
+		return err
+	}
 	out := make([]lagRowJSON, 0, len(rows))
 	for _, x := range rows {
 		out = append(out, lagRowJSON{CaseID: x.Case.ID, Stage: x.Case.Stage, ServiceDate: x.Case.ServiceDate, DaysSince: x.DaysSince,
@@ -757,6 +760,9 @@ type missingJSON struct {
 func (s *Server) apiMissingCharges(w http.ResponseWriter, r *http.Request) error {
 	rows, err := s.wf.MissingCharges(r.Context())
 	if err != nil {
+		return err
+	}
+	if err := s.auditRead(r, "midcycle/missing-charges"); err != nil {
 		return err
 	}
 	out := make([]missingJSON, 0, len(rows))

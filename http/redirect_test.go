@@ -111,3 +111,18 @@ func TestFailedLoginsAudited(t *testing.T) {
 		t.Error("no login_failed audit entry for an unknown username")
 	}
 }
+
+func TestMidCycleListsAreAudited(t *testing.T) {
+	f := newFixture(t)
+	admin := f.login("admin")
+	for _, path := range []string{"/api/midcycle/charge-lag", "/api/midcycle/missing-charges"} {
+		if res := admin.do("GET", path, nil); res.status != http.StatusOK {
+			t.Fatalf("GET %s = %d: %s", path, res.status, res.body)
+		}
+	}
+	for _, obj := range []string{"midcycle/charge-lag", "midcycle/missing-charges"} {
+		if !f.hasAudit(f.users["admin"].ID, "read", obj) {
+			t.Errorf("no read audit entry for %s", obj)
+		}
+	}
+}
